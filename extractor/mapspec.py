@@ -57,6 +57,7 @@ class FieldSpec(_Strict):
     required: bool = True
     limit: int | None = Field(None, description="narrative character limit (default: from the label)")
     guidance: list[str] = Field(default_factory=list, description="narrative: instruction lines printed in the blank")
+    hint: str | None = Field(None, description="placeholder text printed in the blank value cell (not a value)")
 
     @model_validator(mode="after")
     def _check(self) -> "FieldSpec":
