@@ -1,0 +1,107 @@
+"""The output contract: one JSON per input file. Published as JSON Schema in models/."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+Status = Literal["ok", "review", "invalid", "missing"]
+DocStatus = Literal["ok", "review", "error", "needs_ocr"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Out):
+    path: str
+    name: str
+    sha256: str
+    format: str = Field(description="docx | pdf | doc | wps | image | …")
+    pages: int
+
+
+class TemplateMatch(_Out):
+    id: str
+    title: str
+    score: float = Field(description="identification score 0–1")
+    edition_year: int = Field(description="edition year the document was read as")
+    year_shift: int = Field(0, description="years the document is ahead of the map's edition")
+
+
+class Value(_Out):
+    id: str = Field(description="indicator ID (see table_maps/catalogue.yaml)")
+    raw: str | None = Field(description="the text as found in the document")
+    value: Any = None
+    unit: str | None = None
+    confidence: float = Field(ge=0.0, le=1.0)
+    status: Status
+    reasons: list[str] = Field(default_factory=list)
+    empty: bool = Field(False, description="an explicit empty answer (无, /, —): value is null on purpose")
+    page: int | None = None
+    bbox: list[float] | None = None
+
+
+class FieldValue(Value):
+    period: int | None = None
+    table: str = Field(description="the table's heading as printed in the blank form")
+    row_label: str = Field(description="the row's label as printed; two-level labels joined with '/'")
+    column_label: str | None = None
+    kind: str
+    type: str
+
+
+class Row(_Out):
+    row_index: int
+    cells: dict[str, Value]
+
+
+class ListTable(_Out):
+    id: str
+    table: str
+    columns: list[str]
+    rows: list[Row]
+    status: Status
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Text(_Out):
+    id: str
+    table: str
+    row_label: str
+    column_label: str | None = None
+    heading: str
+    text: str | None
+    chars: int
+    limit: int | None = None
+    confidence: float
+    status: Status
+    reasons: list[str] = Field(default_factory=list)
+    page: int | None = None
+
+
+class ErrorItem(_Out):
+    code: str
+    message: str
+    stage: str = Field(description="load | identify | locate | map | validate | emit")
+
+
+class Summary(_Out):
+    fields: int
+    ok: int
+    review: int
+    invalid: int
+    missing: int
+
+
+class Result(_Out):
+    schema_version: str = SCHEMA_VERSION
+    source: Source
+    template: TemplateMatch | None = None
+    status: DocStatus
+    summary: Summary | None = None
+    fields: list[FieldValue] = Field(default_factory=list)
+    tables: list[ListTable] = Field(default_factory=list)
+    texts: list[Text] = Field(default_factory=list)
+    errors: list[ErrorItem] = Field(default_factory=list)

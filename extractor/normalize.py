@@ -1,0 +1,256 @@
+"""Raw cell text → typed value. Pure functions; every doubt becomes a reason, never a silent guess.
+
+Conventions of normalised values (the output contract):
+numbers in the row's unit (a typed unit that differs is converted and flagged), percentages as the
+number of percent, counts as integers, dates ``YYYY-MM-DD`` / ``YYYY-MM``, phones without spaces,
+choices as the option text(s) as printed. ``无`` / ``/`` / ``—`` are an explicit empty: value
+``None`` with ``empty=True`` and the raw text kept.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+EMPTY_TOKENS = {"无", "/", "／", "—", "——", "-", "--", "－", "暂无", "无。", "n/a", "na", "none", "空", "\\"}
+PLACEHOLDER = re.compile(r"^[\sPpXx×/／页（）()下同、，,.…]*$")
+
+# unit -> (dimension, factor to the dimension's base)
+UNITS: dict[str, tuple[str, float]] = {
+    "元": ("cny", 1.0), "万元": ("cny", 1e4), "亿元": ("cny", 1e8),
+    "美元": ("usd", 1.0), "万美元": ("usd", 1e4), "亿美元": ("usd", 1e8),
+    "人": ("people", 1.0), "万人": ("people", 1e4), "名": ("people", 1.0), "位": ("people", 1.0),
+    "%": ("pct", 1.0),
+    "个": ("count", 1.0), "家": ("count", 1.0), "件": ("count", 1.0), "次": ("count", 1.0), "项": ("count", 1.0),
+    "亩": ("mu", 1.0), "平方公里": ("km2", 1.0), "㎡": ("m2", 1.0), "平方米": ("m2", 1.0),
+}
+_UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
+NUMBER = re.compile(rf"^([+-]?)(\d{{1,3}}(?:,\d{{3}})+|\d+)?(\.\d+)?\s*({_UNIT_ALT})?$")
+CHECKED = set("☑■√✓✔☒⊠▣●✗✘×Rþ")
+UNCHECKED = set("□☐○◯(（")
+BOXES = CHECKED | UNCHECKED
+
+
+@dataclass
+class Parsed:
+    value: object = None
+    unit: str | None = None
+    empty: bool = False  # explicit empty (无 / — …)
+    missing: bool = False  # nothing typed (or only the placeholder)
+    invalid: bool = False
+    reasons: list[str] = field(default_factory=list)
+    penalty: float = 1.0  # multiplies confidence
+
+    def doubt(self, reason: str, factor: float) -> None:
+        self.reasons.append(reason)
+        self.penalty *= factor
+
+
+def clean(raw: str) -> str:
+    """NFKC (full-width digits and punctuation → ASCII) and trimmed; keeps line breaks."""
+    t = unicodedata.normalize("NFKC", raw).replace("\u3000", " ")
+    return "\n".join(line.strip() for line in t.strip().splitlines() if line.strip())
+
+
+def is_blank(text: str) -> bool:
+    t = text.replace("_", "").strip()
+    return not t or bool(PLACEHOLDER.match(t)) and bool(re.search(r"[Xx]", t)) or not re.sub(r"[\s_]", "", t)
+
+
+def parse(raw: str, vtype: str, unit: str | None = None) -> Parsed:
+    t = clean(raw)
+    if is_blank(t):
+        return Parsed(missing=True)
+    if t.lower().rstrip("。.") in EMPTY_TOKENS:
+        return Parsed(empty=True, unit=unit)
+    fn = _PARSERS.get(vtype, _text)
+    return fn(t, unit)
+
+
+def _text(t: str, unit: str | None) -> Parsed:
+    return Parsed(value=t, unit=unit)
+
+
+def _number_core(t: str, unit: str | None, vtype: str) -> Parsed:
+    s = t.replace(" ", "").replace("％", "%").replace("，", ",")
+    p = Parsed(unit=unit)
+    m = NUMBER.match(s)
+    if not m or (m.group(2) is None and m.group(3) is None):
+        # repair: a number followed by a trailing note, e.g. "12（估算）"
+        m2 = re.match(rf"^([+-]?\d[\d,]*(?:\.\d+)?)\s*({_UNIT_ALT})?(.+)$", s)
+        if not m2:
+            p.invalid = True
+            p.reasons.append(f"not a number: {t!r}")
+            return p
+        p.doubt(f"text after the number ignored: {m2.group(3)!r}", 0.6)
+        m = NUMBER.match(m2.group(1) + (m2.group(2) or ""))
+        if not m:
+            p.invalid = True
+            p.reasons.append(f"not a number: {t!r}")
+            return p
+    sign, intpart, frac, typed = m.groups()
+    num = float((sign or "") + (intpart or "0").replace(",", "") + (frac or ""))
+    if typed and unit and typed != unit:
+        src, dst = UNITS.get(typed), UNITS.get(unit)
+        if src and dst and src[0] == dst[0]:
+            if src[1] != dst[1]:
+                num = num * src[1] / dst[1]
+                p.doubt(f"unit {typed} typed in a {unit} row: converted to {unit}", 0.7)
+        elif typed == "%" or unit == "%":
+            p.invalid = True
+            p.reasons.append(f"unit {typed} does not fit a {unit} row")
+            return p
+        elif src and dst and src[0] == "count" and dst[0] == "count":
+            pass
+        else:
+            p.doubt(f"unit {typed} typed in a {unit} row", 0.6)
+    elif typed and not unit and typed != "%":
+        p.unit = typed
+    if vtype == "integer":
+        if abs(num - round(num)) > 1e-9:
+            p.invalid = True
+            p.reasons.append(f"a count must be a whole number: {t!r}")
+            return p
+        p.value = int(round(num))
+    else:
+        p.value = round(num, 10)
+    if vtype == "percent" and p.value is not None and not (-100.0 <= float(p.value) <= 1000.0):
+        p.doubt(f"implausible percentage {p.value}", 0.5)
+    return p
+
+
+def _number(t: str, unit: str | None) -> Parsed:
+    return _number_core(t, unit, "number")
+
+
+def _integer(t: str, unit: str | None) -> Parsed:
+    return _number_core(t, unit, "integer")
+
+
+def _percent(t: str, unit: str | None) -> Parsed:
+    p = _number_core(t, "%", "percent")
+    p.unit = "%"
+    return p
+
+
+_DATE = re.compile(r"^(\d{4})\s*[年\-./]\s*(\d{1,2})\s*(?:[月\-./]\s*(?:(\d{1,2})\s*日?)?)?$")
+
+
+def _date(t: str, unit: str | None) -> Parsed:
+    s = t.replace(" ", "")
+    m = _DATE.match(s)
+    if not m:
+        y = re.fullmatch(r"(\d{4})年?", s)
+        if y:
+            p = Parsed(value=y.group(1))
+            p.doubt("year only", 0.8)
+            return p
+        return Parsed(invalid=True, reasons=[f"not a date: {t!r}"])
+    y, mo, d = int(m.group(1)), int(m.group(2)), m.group(3)
+    if not 1 <= mo <= 12 or (d is not None and not 1 <= int(d) <= 31):
+        return Parsed(invalid=True, reasons=[f"impossible date: {t!r}"])
+    return Parsed(value=f"{y:04d}-{mo:02d}" + (f"-{int(d):02d}" if d else ""))
+
+
+_PHONE = re.compile(r"^\+?[\d\-()（）]{7,20}(?:转\d+)?$")
+
+
+def _phone(t: str, unit: str | None) -> Parsed:
+    s = re.sub(r"\s+", "", t)
+    parts = re.split(r"[、/;；,]", s)
+    if all(_PHONE.match(x) for x in parts if x):
+        return Parsed(value=s)
+    p = Parsed(value=s)
+    p.doubt(f"does not look like a phone number: {t!r}", 0.5)
+    return p
+
+
+_EMAIL = re.compile(r"^[\w.+\-]+@[\w\-]+(\.[\w\-]+)+$")
+
+
+def _email(t: str, unit: str | None) -> Parsed:
+    s = t.replace(" ", "")
+    if _EMAIL.match(s):
+        return Parsed(value=s)
+    return Parsed(value=s, invalid=True, reasons=[f"not an e-mail address: {t!r}"])
+
+
+def _postcode(t: str, unit: str | None) -> Parsed:
+    s = t.replace(" ", "")
+    if re.fullmatch(r"\d{6}", s):
+        return Parsed(value=s)
+    return Parsed(value=s, invalid=True, reasons=[f"a postcode has 6 digits: {t!r}"])
+
+
+_PARSERS = {
+    "text": _text, "narrative": _text, "pages": _text,
+    "number": _number, "integer": _integer, "percent": _percent,
+    "date": _date, "phone": _phone, "email": _email, "postcode": _postcode,
+}
+
+
+def unit_from_label(label: str) -> str | None:
+    """The unit printed in a label: '集群产值（亿元）' → 亿元, '企业数量（个，需…）' → 个, '（%）' → %."""
+    for m in reversed(list(re.finditer(r"[（(]([^（）()]*)[)）]", label))):
+        head = re.split(r"[，,、]", m.group(1).strip())[0].strip()
+        head = head.replace("％", "%")
+        if head in UNITS or head in ("吨二氧化碳/万元", "吨标准煤/万元", "吨/万元", "万元/亩", "万元/人"):
+            return head
+    return None
+
+
+@dataclass
+class Choice:
+    chosen: list[str]
+    reasons: list[str]
+    confidence: float
+    seen_boxes: int
+
+
+def parse_checks(text: str, options: list[str]) -> Choice:
+    """Which options carry a tick. Options are matched longest-first on the text after each box glyph."""
+    from .text import canon
+
+    t = unicodedata.normalize("NFC", text)
+    segments: list[tuple[str, str]] = []  # (glyph, text up to the next glyph)
+    idx = [i for i, ch in enumerate(t) if ch in BOXES and _is_box(t, i)]
+    for n, i in enumerate(idx):
+        end = idx[n + 1] if n + 1 < len(idx) else len(t)
+        segments.append((t[i], t[i + 1:end]))
+    opts = sorted(options, key=lambda o: len(canon(o)), reverse=True)
+    chosen: set[str] = set()
+    seen: set[str] = set()
+    for glyph, seg in segments:
+        cs = canon(seg)
+        for o in opts:
+            co = canon(o)
+            if co and cs.startswith(co) and o not in seen:
+                seen.add(o)
+                if glyph in CHECKED:
+                    chosen.add(o)
+                break
+    reasons: list[str] = []
+    conf = 1.0
+    if not segments:
+        # no box glyphs: the applicant may have deleted the unchosen options
+        ct = canon(t)
+        hits = [o for o in opts if canon(o) and canon(o) in ct]
+        if hits:
+            chosen = {hits[0]}
+            reasons.append("no tick boxes found; option read from the remaining text")
+            conf = 0.6
+    elif len(seen) < len(options):
+        reasons.append(f"options not found next to a box: {[o for o in options if o not in seen]}")
+        conf = 0.8
+    return Choice([o for o in options if o in chosen], reasons, conf, len(segments))
+
+
+def _is_box(t: str, i: int) -> bool:
+    """'(' and '（' count as a box only where an option follows directly (the nm-amc '(否' quirk)."""
+    ch = t[i]
+    if ch in "(（":
+        before = t[i - 1] if i else " "
+        return before in " \u3000\n\t□" and i + 1 < len(t) and t[i + 1] not in "）)"
+    if ch in "R×þ":
+        return i + 1 < len(t) and not t[i + 1].isascii()
+    return True

@@ -1,0 +1,57 @@
+"""Label text: canonical form for matching, fuzzy scores, year shifting. Pure functions."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+_PUNCT = re.compile(r"[\s\u3000_:：,，.。、;；!！?？\"'“”‘’()（）\[\]【】<>《》〈〉—\-–~～·•…/／\\|]+")
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+@lru_cache(maxsize=65536)
+def canon(text: str) -> str:
+    """Matching form of a label: NFKC (full-width → ASCII), lower-case, no spaces or punctuation."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def squash(text: str) -> str:
+    """Display form: line breaks and runs of spaces removed between CJK, single spaces elsewhere."""
+    t = re.sub(r"[ \t\u3000]*\n[ \t\u3000]*", "", text.strip())
+    return re.sub(r"[ \t\u3000]+", " ", t)
+
+
+def shift_years(text: str, delta: int) -> str:
+    if not delta:
+        return text
+    return YEAR.sub(lambda m: str(int(m.group(1)) + delta), text)
+
+
+def years(text: str) -> list[int]:
+    return [int(y) for y in YEAR.findall(text)]
+
+
+def score(a: str, b: str) -> float:
+    """Similarity 0–1 of two labels in canonical form."""
+    ca, cb = canon(a), canon(b)
+    if not ca or not cb:
+        return 0.0
+    if ca == cb:
+        return 1.0
+    return fuzz.ratio(ca, cb) / 100.0
+
+
+def line_score(cell_text: str, label: str) -> float:
+    """How well a cell carries ``label``: the whole text, or one of its lines / its part before '：'."""
+    best = score(cell_text, label)
+    if best >= 1.0 or "\n" not in cell_text and "：" not in cell_text and ":" not in cell_text:
+        return best
+    cl = canon(label)
+    for line in re.split(r"\n+", cell_text):
+        for part in (line, re.split(r"[：:]", line, maxsplit=1)[0]):
+            c = canon(part)
+            if c:
+                best = max(best, 1.0 if c == cl else fuzz.ratio(c, cl) / 100.0)
+    return best
