@@ -1,0 +1,87 @@
+"""The library API. The CLI only wraps these functions.
+
+``extract(path)`` never raises for a bad input file: it returns a :class:`Result`
+whose ``status`` is ``error`` with an :class:`ErrorItem`. A broken layout map
+(an error of the map's author) raises :class:`MapError`.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .contract import ErrorItem, Result, Source, Summary, TemplateMatch
+from .errors import InputError, MapError, NeedsOCR
+from .ir import Document
+from .loaders import load
+from .locate import Identified, doc_lines, identify, locate_sections, year_shift
+from .mapping import map_sections
+from .maps import MAPS_DIR, load_catalogue, load_maps
+from .mapspec import TableMap
+from .text import years
+from .validate import Context, assemble
+
+
+def _source(path: Path, doc: Document | None) -> Source:
+    if doc is not None:
+        return Source(path=str(path), name=path.name, sha256=doc.sha256, format=doc.format, pages=doc.pages)
+    try:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        sha = ""
+    return Source(path=str(path), name=path.name, sha256=sha, format=path.suffix.lower().lstrip(".") or "unknown",
+                  pages=0)
+
+
+def extract_document(doc: Document, maps_dir: Path = MAPS_DIR, template: str | None = None) -> Result:
+    """Run identify → locate → map → validate on a loaded document."""
+    maps = load_maps(maps_dir)
+    catalogue = load_catalogue(maps_dir)
+    path = Path(doc.path)
+    if template is not None:
+        chosen = [m for m in maps if m.template == template]
+        if not chosen:
+            raise MapError(f"no map for template {template!r}")
+        ident = identify_forced(doc, chosen[0])
+    else:
+        ident = identify(doc, maps)
+    m = ident.map
+    scopes = locate_sections(doc, m, ident.year_shift)
+    mapped = map_sections(scopes, ident.year_shift, m.edition_year)
+    ctx = Context(catalogue=catalogue, edition_year=m.edition_year + ident.year_shift)
+    fields, tables, texts = assemble(mapped, ctx)
+    counts = {k: sum(1 for f in fields if f.status == k) for k in ("ok", "review", "invalid", "missing")}
+    doubtful = counts["review"] + counts["invalid"] + sum(1 for f in fields if f.status == "missing" and "required field is empty" in f.reasons)
+    doubtful += sum(1 for t in texts if t.status in ("review", "invalid")) + sum(1 for t in tables if t.status in ("review", "invalid"))
+    return Result(
+        source=_source(path, doc),
+        template=TemplateMatch(id=m.template, title=m.title, score=ident.score,
+                               edition_year=m.edition_year + ident.year_shift, year_shift=ident.year_shift),
+        status="review" if doubtful else "ok",
+        summary=Summary(fields=len(fields), **counts),
+        fields=fields, tables=tables, texts=texts,
+    )
+
+
+def identify_forced(doc: Document, m: TableMap) -> Identified:
+    """The template named by the user: skip identification, still detect the edition's year shift."""
+    return Identified(m, 1.0, year_shift(m, set(years("\n".join(doc_lines(doc))))), [(m.template, 1.0)])
+
+
+def extract(path: str | Path, maps_dir: Path = MAPS_DIR, template: str | None = None) -> Result:
+    """Extract one file. Bad input gives a Result with status 'error' (or 'needs_ocr'), never an exception."""
+    path = Path(path)
+    doc: Document | None = None
+    stage = "load"
+    try:
+        doc = load(path)
+        stage = "identify"
+        return extract_document(doc, maps_dir, template)
+    except NeedsOCR as e:
+        return Result(source=_source(path, doc), status="needs_ocr", errors=[ErrorItem(code=e.code, message=str(e), stage=stage)])
+    except InputError as e:
+        return Result(source=_source(path, doc), status="error", errors=[ErrorItem(code=e.code, message=str(e), stage=stage)])
+
+
+def output_name(path: str | Path) -> str:
+    """`a.docx` → `a.docx.json`."""
+    return Path(path).name + ".json"

@@ -1,0 +1,113 @@
+"""Command line: a thin shell over extractor.api / extractor.batch.
+
+Exit codes: 0 every file converted (values may still need review); 1 some file could not
+be converted (its JSON holds the error); 2 usage error; 3 a layout map is broken.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .batch import run_batch
+from .contract import Result
+from .emit import write_csv, write_xlsx
+from .errors import MapError
+from .maps import MAPS_DIR, load_catalogue, load_maps, places
+
+err = Console(stderr=True)
+
+
+@click.group()
+@click.version_option(package_name="cluster-form-extractor")
+def main() -> None:
+    """Turn filled-in cluster application forms into validated JSON."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True,
+              help="folder for <input file name>.json")
+@click.option("--template", help="skip identification and read every file as this template id")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="also write all values to one CSV")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), help="also write all values to one XLSX")
+@click.option("-q", "--quiet", is_flag=True, help="no progress bar")
+def extract(files: tuple[Path, ...], outdir: Path, template: str | None, csv_path: Path | None,
+            xlsx_path: Path | None, quiet: bool) -> None:
+    """Extract FILES (.docx/.doc/.wps, folders, .zip packages) to OUTDIR."""
+    results: list[Result] = []
+    failed = 0
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, disable=quiet or not err.is_terminal) as bar:
+        task = bar.add_task("extracting", total=None)
+
+        def done(job, res: Result) -> None:
+            nonlocal failed
+            results.append(res)
+            bar.advance(task)
+            if res.status in ("error", "needs_ocr"):
+                failed += 1
+                msg = res.errors[0].message.splitlines()[0] if res.errors else res.status
+                err.print(f"[red]✗[/red] {job.display}: {msg}", highlight=False)
+            elif not quiet:
+                s = res.summary
+                err.print(f"[green]✓[/green] {job.display} → {job.out} ({res.template.id}; "
+                          f"{s.ok} ok, {s.review} review, {s.invalid} invalid, {s.missing} missing)", highlight=False)
+
+        try:
+            run_batch(list(files), outdir, on_done=done, template=template)
+        except MapError as e:
+            err.print(f"[red]map error:[/red] {e}")
+            sys.exit(3)
+    if csv_path:
+        write_csv(results, csv_path)
+    if xlsx_path:
+        write_xlsx(results, xlsx_path)
+    if not quiet:
+        err.print(f"{len(results)} file(s), {failed} failed; output in {outdir}")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+def templates() -> None:
+    """List the forms this tool knows."""
+    for m in load_maps():
+        click.echo(f"{m.template}\t{m.edition_year}\t{len(places(m))} places\t{m.title}")
+
+
+@main.command()
+@click.argument("which", type=click.Choice(["output", "map"]), default="output")
+def schema(which: str) -> None:
+    """Print the JSON Schema of the output (or of the layout-map format)."""
+    from .schemas import schema_of
+
+    click.echo(json.dumps(schema_of(which), ensure_ascii=False, indent=1))
+
+
+@main.command("check-maps")
+@click.option("--maps-dir", type=click.Path(file_okay=False, path_type=Path), default=MAPS_DIR)
+def check_maps(maps_dir: Path) -> None:
+    """Validate every layout map and check that its IDs are in the catalogue."""
+    try:
+        maps = load_maps(maps_dir)
+        cat = load_catalogue(maps_dir)
+    except MapError as e:
+        err.print(f"[red]{e}[/red]")
+        sys.exit(3)
+    bad = 0
+    for m in maps:
+        unknown = sorted({i for i in m.field_ids() if i not in cat})
+        if unknown:
+            bad += 1
+            err.print(f"[red]{m.template}[/red]: IDs not in the catalogue: {', '.join(unknown)}")
+        else:
+            click.echo(f"{m.template}: ok ({len(places(m))} places)")
+    sys.exit(3 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""Which template is this, which edition, and where is each section of its map.
+
+Identification scores each map by its title lines and distinctive keywords found
+in the document's own text. Sections are found by their headings (a body
+paragraph or a full-width title row), searched in map order; a section whose
+heading is missing is found by the labels it contains. Nothing here uses a
+row or column index from the blank form.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from .errors import UnknownTemplate
+from .ir import Cell, Document, Paragraph, Table
+from .mapspec import FormSection, GridSection, ListSection, NarrativeSection, ParagraphSection, Section, TableMap
+from .text import canon, line_score, shift_years, years
+
+MIN_TEMPLATE_SCORE = 0.45
+MIN_MARGIN = 0.1
+HEADING_OK = 0.86
+TOP_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
+
+
+# ---------------------------------------------------------------- identification
+@dataclass
+class Identified:
+    map: TableMap
+    score: float
+    year_shift: int
+    ranking: list[tuple[str, float]]
+
+
+def doc_lines(doc: Document) -> list[str]:
+    """Canonical non-empty lines of the whole document (paragraphs and cells, nested too)."""
+    out: list[str] = []
+    for line in doc.all_text().splitlines():
+        c = canon(line)
+        if c:
+            out.append(c)
+    return out
+
+
+def _found(key: str, lines: list[str], lineset: set[str]) -> float:
+    k = canon(key)
+    if not k:
+        return 0.0
+    if k in lineset:
+        return 1.0
+    best = process.extractOne(k, lines, scorer=fuzz.ratio, score_cutoff=70)
+    partial = 1.0 if any(k in ln for ln in lines) else 0.0
+    return max(partial * 0.95, (best[1] / 100.0) if best else 0.0)
+
+
+def identify(doc: Document, maps: tuple[TableMap, ...]) -> Identified:
+    lines = doc_lines(doc)
+    lineset = set(lines)
+    doc_years = set(years("\n".join(lines)))
+    ranking: list[tuple[TableMap, float, int]] = []
+    for m in maps:
+        shift = year_shift(m, doc_years)
+        title = max(_found(shift_years(t, shift), lines, lineset) for t in m.identify.titles)
+        kw = [_found(shift_years(k, shift), lines, lineset) for k in m.identify.keywords]
+        kscore = sum(1.0 if s >= 0.9 else s * 0.5 for s in kw) / len(kw)
+        ranking.append((m, round(0.3 * title + 0.7 * kscore, 3), shift))
+    ranking.sort(key=lambda x: -x[1])
+    named = [(m.template, s) for m, s, _ in ranking]
+    if not ranking or ranking[0][1] < MIN_TEMPLATE_SCORE:
+        raise UnknownTemplate(f"not a known form (best match {named[0][0]} scored {named[0][1]:.2f})" if named
+                              else "no layout maps loaded")
+    if len(ranking) > 1 and ranking[0][1] - ranking[1][1] < MIN_MARGIN:
+        raise UnknownTemplate(f"ambiguous form: {named[0][0]} {named[0][1]:.2f} vs {named[1][0]} {named[1][1]:.2f}")
+    m, s, shift = ranking[0]
+    return Identified(m, s, shift, named)
+
+
+def map_years(m: TableMap) -> set[int]:
+    return set(years(m.model_dump_json()))
+
+
+def year_shift(m: TableMap, doc_years: set[int]) -> int:
+    """How many years the document's edition is ahead of the map (0 for the same edition)."""
+    my = map_years(m)
+    if not my or not doc_years:
+        return 0
+    best = (0, 0)
+    for d in range(-5, 6):
+        hits = len({y + d for y in my} & doc_years)
+        if hits > best[0] or (hits == best[0] and abs(d) < abs(best[1])):
+            best = (hits, d)
+    return best[1]
+
+
+# ---------------------------------------------------------------- section scopes
+@dataclass
+class Region:
+    """Rows ``start`` (inclusive) to ``end`` (exclusive) of one table."""
+
+    table: Table
+    start: int
+    end: int
+
+    def cells(self) -> list[Cell]:
+        return [c for c in self.table.cells if self.start <= c.row < self.end]
+
+
+@dataclass
+class Scope:
+    section: Section
+    heading: str | None  # the heading text found, None when found by its labels
+    heading_score: float
+    regions: list[Region] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    heading_paragraph: Paragraph | None = None
+    heading_cell: Cell | None = None
+
+    def cells(self) -> list[Cell]:
+        return [c for r in self.regions for c in r.cells()]
+
+
+@dataclass
+class _Pos:
+    block: int
+    row: int  # -1 for a paragraph
+    text: str
+
+
+def _positions(doc: Document) -> list[_Pos]:
+    out: list[_Pos] = []
+    for i, b in enumerate(doc.blocks):
+        if isinstance(b, Paragraph):
+            if b.text.strip():
+                out.append(_Pos(i, -1, b.text))
+        else:
+            for r in range(b.n_rows):
+                if b.is_full_width(r):
+                    out.append(_Pos(i, r, b.row_cells(r)[0].text))
+    return out
+
+
+def heading_score(text: str, heading: str) -> float:
+    s = line_score(text, heading)
+    ct, ch = canon(text), canon(heading)
+    if len(ch) >= 4 and ct.startswith(ch) and s < 0.95:
+        s = 0.95
+    return s
+
+
+def section_labels(s: Section) -> list[str]:
+    if isinstance(s, (FormSection, ParagraphSection)):
+        labs = [seg for f in s.fields for seg in f.label.split("/")]
+    elif isinstance(s, GridSection):
+        labs = [r.label.split("/")[-1] for r in s.rows] + [c.label.split("/")[-1] for c in s.columns]
+    elif isinstance(s, ListSection):
+        labs = [c.label.split("/")[0] for c in s.columns]
+    else:
+        labs = []
+    return list(dict.fromkeys(s.anchors + [x for x in labs if len(canon(x)) >= 2]))
+
+
+def locate_sections(doc: Document, m: TableMap, shift: int) -> list[Scope]:
+    pos = _positions(doc)
+    starts: list[tuple[int, Scope]] = []  # (position index, scope)
+    fallback: list[Scope] = []
+    cursor = 0
+    for s in m.sections:
+        heads = [shift_years(h, shift) for h in [s.table, *s.match]]
+        found = _find_heading(pos, heads, cursor)
+        if found is None:
+            sc = _by_labels(doc, s, shift)
+            fallback.append(sc)
+            continue
+        k, sc_ = found
+        p = pos[k]
+        sc = Scope(section=s, heading=p.text, heading_score=sc_)
+        b = doc.blocks[p.block]
+        if isinstance(b, Paragraph):
+            sc.heading_paragraph = b
+        else:
+            sc.heading_cell = b.row_cells(p.row)[0]
+        starts.append((k, sc))
+        cursor = k + 1
+    starts.sort(key=lambda x: x[0])
+    for n, (k, sc) in enumerate(starts):
+        end_k = starts[n + 1][0] if n + 1 < len(starts) else None
+        _fill_scope(doc, pos, k, end_k, sc)
+    scopes = [sc for _, sc in starts] + fallback
+    order = {id(s): i for i, s in enumerate(m.sections)}
+    scopes.sort(key=lambda sc: order[id(sc.section)])
+    return scopes
+
+
+def _find_heading(pos: list[_Pos], heads: list[str], cursor: int) -> tuple[int, float] | None:
+    for lo, hi in ((cursor, len(pos)), (0, cursor)):
+        best: tuple[int, float] | None = None
+        for k in range(lo, hi):
+            sc = max(heading_score(pos[k].text, h) for h in heads)
+            if sc >= 0.97:
+                return k, sc
+            if sc >= HEADING_OK and (best is None or sc > best[1]):
+                best = (k, sc)
+        if best:
+            return best
+    return None
+
+
+def _fill_scope(doc: Document, pos: list[_Pos], k: int, end_k: int | None, sc: Scope) -> None:
+    start = pos[k]
+    end = pos[end_k] if end_k is not None else None
+    in_table = start.row >= 0
+    for i in range(start.block, len(doc.blocks)):
+        if end is not None and i > end.block:
+            break
+        b = doc.blocks[i]
+        if isinstance(b, Paragraph):
+            if i == start.block:
+                continue
+            if in_table:
+                break  # a heading row's section ends with its table
+            if isinstance(sc.section, NarrativeSection) and TOP_HEADING.match(b.text) and i > start.block:
+                break
+            sc.paragraphs.append(b)
+            continue
+        r0 = start.row + 1 if i == start.block else 0
+        r1 = end.row if (end is not None and i == end.block) else b.n_rows
+        if r1 > r0:
+            sc.regions.append(Region(b, r0, r1))
+        if in_table and i > start.block:
+            break
+
+
+def _by_labels(doc: Document, s: Section, shift: int) -> Scope:
+    labels = [shift_years(x, shift) for x in section_labels(s)]
+    best: tuple[float, Table | None] = (0.0, None)
+    for b in doc.tables():
+        for t in b.walk():
+            texts = {canon(c.text) for c in t.cells}
+            lines = [canon(x) for c in t.cells for x in c.text.splitlines()]
+            hits = sum(1 for lab in labels if canon(lab) in texts or canon(lab) in lines)
+            frac = hits / max(1, len(labels))
+            if hits >= 2 and frac > best[0]:
+                best = (frac, t)
+    sc = Scope(section=s, heading=None, heading_score=0.0)
+    if best[1] is not None:
+        sc.regions.append(Region(best[1], 0, best[1].n_rows))
+        sc.heading_score = best[0]
+    return sc

@@ -1,0 +1,549 @@
+"""Map labels to places: every field of a located section → the raw text found for it.
+
+This stage finds cells by their labels (fuzzy), walks label paths (a group label,
+then a sub-label to its right or below), and reads grids, record lists, fill-in
+templates, tick boxes and narratives. It parses nothing: each place becomes a
+:class:`Hit` with the raw text, where it came from and how sure the label match was.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .ir import Cell, Paragraph, Table
+from .locate import Scope
+from .mapspec import (
+    ColumnSpec,
+    FieldSpec,
+    FormSection,
+    GridSection,
+    ListSection,
+    NarrativeSection,
+    ParagraphSection,
+    RowSpec,
+)
+from .normalize import BOXES, is_blank
+from .text import canon, line_score, shift_years, squash, years
+
+LABEL_OK = 0.8
+SEAL = re.compile(r"[（(]\s*(?:单位)?(?:盖章|公章|签字|签章)\s*[)）]")
+DATE_BLANK = re.compile(r"(\d{4}|\s)\s*年\s*\S{0,2}\s*月\s*\S{0,2}\s*日")
+DATE_VALUE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?")
+
+
+@dataclass
+class Hit:
+    """A place of the map and what the document holds there (raw, unparsed)."""
+
+    id: str
+    table: str
+    row_label: str
+    column_label: str | None
+    kind: str
+    raw: str | None
+    cell: Cell | None = None
+    paragraph: Paragraph | None = None
+    label_score: float = 1.0
+    period: int | str | None = None
+    vtype: str | None = None
+    unit: str | None = None
+    required: bool = True
+    options: list[str] = field(default_factory=list)
+    multi: bool = False
+    reasons: list[str] = field(default_factory=list)
+    penalty: float = 1.0
+    role: str = "value"  # grid: value | growth | evidence
+    group: str | None = None  # grid row key (for cross-field rules)
+
+
+@dataclass
+class ListHit:
+    id: str
+    table: str
+    columns: list[str]
+    rows: list[list[Hit]]
+    totals: list[Hit]
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TextHit:
+    id: str
+    table: str
+    row_label: str
+    column_label: str | None
+    heading: str
+    text: str | None
+    limit: int | None
+    required: bool
+    page: int | None
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Mapped:
+    hits: list[Hit] = field(default_factory=list)
+    lists: list[ListHit] = field(default_factory=list)
+    texts: list[TextHit] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- label paths
+TC = tuple[Table, Cell]
+
+
+def _cands(pool: list[TC], label: str) -> list[tuple[TC, float]]:
+    scored = [((t, c), line_score(c.text, label)) for t, c in pool if c.text.strip()]
+    scored = [x for x in scored if x[1] >= LABEL_OK]
+    if not scored:
+        return []
+    top = max(s for _, s in scored)
+    return [x for x in scored if x[1] >= top - 0.04]
+
+
+def _right_of(t: Table, c: Cell) -> list[TC]:
+    return [(t, x) for x in t.cells if c.row <= x.row <= c.last_row and x.col > c.last_col]
+
+
+def _below(t: Table, c: Cell) -> list[TC]:
+    return [(t, x) for x in t.cells if x.row > c.last_row and c.col <= x.col <= c.last_col]
+
+
+def _inside(t: Table, c: Cell) -> list[TC]:
+    """The cell itself: a sub-label may be a line of the parent's own box (e.g. '…工作：□…')."""
+    return [(t, c)]
+
+
+def find_path(pool: list[TC], path: str, shift: int, direction: str = "right") -> list[tuple[TC, float]]:
+    """All cells carrying the last segment of ``path`` under its parents, in reading order."""
+    segs = [s for s in shift_years(path, shift).split("/")] if path else []
+    segs = _merge_segments(segs)
+    if not segs:
+        return []
+    cur = _cands(pool, segs[0])
+    for seg in segs[1:]:
+        nxt: list[tuple[TC, float]] = []
+        for (t, c), s in cur:
+            sub = _right_of(t, c) if direction == "right" else _below(t, c)
+            found = _cands(sub, seg)
+            if not found and direction == "right":
+                found = _cands(_below(t, c) if c.colspan > 1 else [], seg)
+            nxt += [(tc, min(s, s2)) for tc, s2 in found]
+        cur = nxt
+    uniq: dict[int, tuple[TC, float]] = {}
+    for (t, c), s in cur:
+        key = id(c)
+        if key not in uniq or uniq[key][1] < s:
+            uniq[key] = ((t, c), s)
+    return sorted(uniq.values(), key=lambda x: (_order(x[0]), ))
+
+
+def _merge_segments(segs: list[str]) -> list[str]:
+    """Re-join '/' that belongs to a label (e.g. '吨二氧化碳/万元' inside brackets)."""
+    out: list[str] = []
+    depth = 0
+    for s in segs:
+        if out and depth > 0:
+            out[-1] += "/" + s
+        else:
+            out.append(s)
+        depth += s.count("（") + s.count("(") - s.count("）") - s.count(")")
+        depth = max(depth, 0)
+    return out
+
+
+_TABLE_ORDER: dict[int, int] = {}
+
+
+def _order(tc: TC) -> tuple[int, int, int]:
+    t, c = tc
+    return (_TABLE_ORDER.get(id(t), 0), c.row, c.col)
+
+
+def _pool(scope: Scope) -> list[TC]:
+    out: list[TC] = []
+    for r in scope.regions:
+        out += [(r.table, c) for c in r.cells() if c is not scope.heading_cell]
+    return out
+
+
+def locate_one(scope: Scope, path: str, occurrence: int, shift: int) -> tuple[TC | None, float, list[str]]:
+    pool = _pool(scope)
+    found = find_path(pool, path, shift)
+    reasons: list[str] = []
+    if not found and "/" in path:
+        leaf = path.split("/")[-1]
+        found = find_path(pool, leaf, shift)
+        if found:
+            reasons.append(f"group label of {path!r} not found; matched by {leaf!r} alone")
+            found = [(tc, s * 0.85) for tc, s in found]
+    if len(found) < occurrence:
+        return None, 0.0, reasons
+    tc, s = found[occurrence - 1]
+    return tc, s, reasons
+
+
+def right_cell(t: Table, c: Cell) -> Cell | None:
+    return t.at(c.row, c.last_col + 1)
+
+
+# ---------------------------------------------------------------- fill-in templates
+def fill_regex(template: str) -> re.Pattern[str]:
+    pre, suf = template.split("{}")
+    gap = r"[\s_\u3000]*"
+
+    def lit(s: str) -> str:
+        s = s.replace(":", "：")
+        return gap.join(re.escape(ch) for ch in s if not ch.isspace())
+
+    body = lit(pre) + gap + r"(.*?)" + gap
+    body += lit(suf) if suf.strip() else r"$"
+    return re.compile(body, re.S | re.M if not suf.strip() else re.S)
+
+
+def apply_fill(text: str, template: str) -> str | None:
+    t = text.replace(":", "：")
+    m = fill_regex(template).search(t)
+    if not m:
+        return None
+    return m.group(1).strip(" \t\u3000_\n")
+
+
+def literal_lines(template: str) -> list[str]:
+    return [x for x in re.split(r"\{\}|\n", template) if x.strip()]
+
+
+# ---------------------------------------------------------------- sections
+def map_sections(scopes: list[Scope], shift: int, edition_year: int) -> Mapped:
+    out = Mapped()
+    _TABLE_ORDER.clear()
+    n = 0
+    for sc in scopes:
+        for r in sc.regions:
+            for t in r.table.walk():
+                if id(t) not in _TABLE_ORDER:
+                    _TABLE_ORDER[id(t)] = n
+                    n += 1
+    for sc in scopes:
+        s = sc.section
+        if isinstance(s, FormSection):
+            out.hits += [_form_field(sc, f, shift) for f in s.fields]
+        elif isinstance(s, ParagraphSection):
+            out.hits += [_paragraph_field(sc, f, shift) for f in s.fields]
+        elif isinstance(s, GridSection):
+            out.hits += _grid(sc, s, shift)
+        elif isinstance(s, ListSection):
+            out.lists.append(_list(sc, s, shift, [x.section for x in scopes if isinstance(x.section, ListSection)]))
+        elif isinstance(s, NarrativeSection):
+            out.texts.append(_narrative(sc, s, shift))
+    return out
+
+
+def _base_hit(sc: Scope, f: FieldSpec, shift: int) -> Hit:
+    return Hit(
+        id=f.id, table=shift_years(sc.section.table, shift),
+        row_label=shift_years(f.row_label if f.row_label is not None else f.label, shift),
+        column_label=shift_years(f.column_label, shift) if f.column_label else None, kind=f.kind, raw=None,
+        period=f.period if f.period is not None else sc.section.period, vtype=f.type, unit=f.unit,
+        required=f.required, options=list(f.options), multi=f.multi,
+    )
+
+
+def _form_field(sc: Scope, f: FieldSpec, shift: int) -> Hit:
+    h = _base_hit(sc, f, shift)
+    tc, score, reasons = locate_one(sc, f.label, f.occurrence, shift)
+    h.reasons += reasons
+    if tc is None:
+        h.reasons.append(f"label {f.label!r} not found in the table")
+        h.label_score = 0.0
+        return h
+    t, lab = tc
+    h.label_score = score
+    if f.kind == "check":
+        cell = lab if _has_boxes(lab.text, f.options) else right_cell(t, lab)
+        h.cell, h.raw = cell, cell.text if cell else None
+        return h
+    if f.kind in ("signature",) or (f.kind == "narrative" and f.column_label):
+        return _signature(h, t, lab, f)
+    if f.in_label_cell:
+        cell = lab
+    else:
+        cell = right_cell(t, lab)
+    if cell is None:
+        h.reasons.append("no cell to the right of the label")
+        return h
+    h.cell = cell
+    text = cell.text
+    if f.fill:
+        got = apply_fill(text, f.fill)
+        if got is None:
+            rest = text
+            for lit in literal_lines(f.fill) + ([f.label.split("/")[-1]] if f.in_label_cell else []):
+                rest = rest.replace(lit.strip(), "")
+            rest = SEAL.sub("", rest).strip(" \t\u3000_\n：:")
+            rest = re.sub(r"[（(]需[^）)]*[)）]", "", rest).strip()
+            if rest:
+                h.reasons.append(f"fill-in text {f.fill!r} not found; read the whole cell")
+                h.penalty *= 0.8
+            got = rest
+        h.raw = got
+    elif f.kind == "narrative":
+        h.raw = strip_guidance(text, f.guidance)
+    else:
+        h.raw = _strip_hint(text, f.hint)
+    if not f.in_label_cell and cell is not None and _looks_like_label(sc, cell, f):
+        h.reasons.append("the cell right of the label holds another label: value cell missing?")
+        h.raw = None
+    return h
+
+
+def _looks_like_label(sc: Scope, cell: Cell, f: FieldSpec) -> bool:
+    if not cell.text.strip() or not isinstance(sc.section, FormSection):
+        return False
+    ct = canon(cell.text)
+    for g in sc.section.fields:
+        if g is f:
+            continue
+        for seg in g.label.split("/"):
+            if canon(seg) == ct and len(ct) >= 2:
+                return True
+    return False
+
+
+def _strip_hint(text: str, hint: str | None) -> str:
+    if not hint:
+        return text
+    ch = canon(hint)
+    if canon(text) == ch:
+        return ""
+    return text.replace(hint, "").strip() if hint in text else text
+
+
+def _has_boxes(text: str, options: list[str]) -> bool:
+    return any(ch in BOXES for ch in text) and any(canon(o) in canon(text) for o in options)
+
+
+def _signature(h: Hit, t: Table, lab: Cell, f: FieldSpec) -> Hit:
+    """A signature box: the label's own cell when it holds the 年 月 日 line, else the cell right or below."""
+    cands = [lab, right_cell(t, lab), t.at(lab.last_row + 1, lab.col)]
+    cell = next((c for c in cands if c is not None and ("年" in c.text and "日" in c.text)), None)
+    if cell is None:
+        cell = next((c for c in cands[1:] if c is not None), lab)
+    h.cell = cell
+    if f.kind == "signature":
+        m = DATE_VALUE.search(cell.text)
+        h.raw = m.group(0) if m else ""
+        return h
+    lines = []
+    label_leaf = f.label.split("/")[-1]
+    for line in cell.text.splitlines():
+        s = line.strip()
+        if not s or line_score(s, label_leaf) >= 0.85 or SEAL.fullmatch(s) or DATE_BLANK.search(s) and len(s) < 16:
+            continue
+        s = SEAL.sub("", s)
+        s = re.sub(r"^.*?(签字|盖章|公章)[)）]?[：:]\s*", "", s) if canon(label_leaf) in canon(s) else s
+        if s.strip():
+            lines.append(s.strip())
+    h.raw = strip_guidance("\n".join(lines), f.guidance)
+    return h
+
+
+def _paragraph_field(sc: Scope, f: FieldSpec, shift: int) -> Hit:
+    h = _base_hit(sc, f, shift)
+    template = shift_years(f.fill or (f.label + "：{}"), shift)
+    paras = ([sc.heading_paragraph] if sc.heading_paragraph else []) + sc.paragraphs
+    texts = [(p, p.text) for p in paras] + [(None, c.text) for c in sc.cells()]
+    for n, (p, text) in enumerate(texts):
+        got = apply_fill(text, template)
+        if got is not None:
+            h.paragraph = p
+            h.raw = got
+            return h
+    h.reasons.append(f"line {template!r} not found")
+    h.label_score = 0.0
+    return h
+
+
+# ---------------------------------------------------------------- grids and lists
+@dataclass
+class _Col:
+    spec: ColumnSpec
+    table: Table
+    cell: Cell
+    score: float
+    label: str  # as found (years shifted)
+
+
+def _find_columns(pool: list[TC], cols: list[ColumnSpec], shift: int) -> tuple[list[_Col | None], list[str]]:
+    out: list[_Col | None] = []
+    reasons: list[str] = []
+    used: set[int] = set()
+    for c in cols:
+        found = [x for x in find_path(pool, c.label, shift, direction="below") if id(x[0][1]) not in used]
+        if not found:
+            out.append(None)
+            reasons.append(f"column {c.label!r} not found")
+            continue
+        (t, cell), s = found[0]
+        used.add(id(cell))
+        out.append(_Col(c, t, cell, s, shift_years(c.label, shift)))
+    return out, reasons
+
+
+def _col_cell(col: _Col, t: Table, row: int) -> Cell | None:
+    if t is col.table or t.n_cols == col.table.n_cols:
+        return t.at(row, col.cell.col)
+    return None
+
+
+def _grid(sc: Scope, s: GridSection, shift: int) -> list[Hit]:
+    pool = _pool(sc)
+    cols, creasons = _find_columns(pool, s.columns, shift)
+    header_cells = {id(c.cell) for c in cols if c}
+    hits: list[Hit] = []
+    for r in s.rows:
+        found, score, reasons = locate_one(sc, r.label, 1, shift)
+        for spec, col in zip(s.columns, cols):
+            if r.columns is not None and spec.label not in r.columns:
+                continue
+            h = Hit(
+                id=r.id + spec.suffix, table=shift_years(s.table, shift),
+                row_label=shift_years(r.row_label if r.row_label is not None else r.label, shift),
+                column_label=shift_years(spec.label, shift), kind="value", raw=None,
+                period=spec.period if spec.period is not None else (_year_of(spec.label, shift) or s.period),
+                vtype=spec.type or r.type, unit=spec.unit or r.unit, required=r.required,
+                role=spec.role, group=r.id, reasons=list(reasons),
+            )
+            if found is None:
+                h.reasons.append(f"row {r.label!r} not found")
+            elif col is None:
+                h.reasons += [x for x in creasons if spec.label in x]
+            else:
+                t, lab = found
+                cell = _col_cell(col, t, lab.row)
+                if cell is None or cell is lab or id(cell) in header_cells:
+                    h.reasons.append("no cell at this row and column")
+                else:
+                    h.cell, h.raw = cell, _strip_hint(cell.text, None)
+                    h.label_score = min(score, col.score)
+            hits.append(h)
+    return hits
+
+
+def _year_of(label: str, shift: int) -> int | None:
+    ys = years(shift_years(label, shift))
+    return ys[0] if ys else None
+
+
+def _list(sc: Scope, s: ListSection, shift: int, all_lists: list[ListSection]) -> ListHit:
+    pool = _pool(sc)
+    cols, reasons = _find_columns(pool, s.columns, shift)
+    lh = ListHit(id=s.id, table=shift_years(s.table, shift), columns=[shift_years(c.label, shift) for c in s.columns],
+                 rows=[], totals=[], reasons=reasons)
+    present = [c for c in cols if c]
+    if len(present) < min(s.min_columns, len(cols)):
+        lh.reasons.append("header row not found")
+        return lh
+    head_t = present[0].table
+    first = max(c.cell.last_row for c in present if c.table is head_t) + 1
+    mine = {canon(shift_years(x.split("/")[-1], shift)) for c in s.columns for x in [c.label]} | \
+           {canon(shift_years(x.split("/")[0], shift)) for c in s.columns for x in [c.label]}
+    others = {canon(shift_years(seg, shift)) for o in all_lists if o is not s for c in o.columns
+              for seg in c.label.split("/")} - mine
+    regions = [r for r in sc.regions if r.table is head_t or r.table.n_cols == head_t.n_cols]
+    started = False
+    for reg in regions:
+        t = reg.table
+        r0 = max(reg.start, first) if t is head_t else reg.start
+        if t is head_t:
+            started = True
+        if not started:
+            continue
+        for row in range(r0, reg.end):
+            cells = t.row_cells(row)
+            texts = [canon(c.text) for c in cells if c.text.strip()]
+            if t.is_full_width(row) and row > first:
+                return _finish(lh)
+            if texts and any(x in others for x in texts) and sum(x in mine or x in others for x in texts) * 2 >= len(texts):
+                return _finish(lh)  # the header of another list: this one ends
+            if texts and sum(x in mine for x in texts) * 2 >= len(texts) and len(texts) >= 2:
+                continue  # a repeated header row (table continued on a new page)
+            first_text = cells[0].text if cells else ""
+            if s.total and canon(first_text) == canon(s.total.label):
+                lh.totals = _totals(s, cols, t, row, shift)
+                continue
+            rec: list[Hit] = []
+            for spec, col in zip(s.columns, cols):
+                cell = _col_cell(col, t, row) if col else None
+                raw = cell.text if cell is not None else None
+                rec.append(Hit(id=spec.id or s.id, table=lh.table, row_label="", column_label=shift_years(spec.label, shift),
+                               kind="value", raw=raw, cell=cell, vtype=spec.type, unit=spec.unit,
+                               period=spec.period if spec.period is not None else _year_of(spec.label, shift),
+                               required=False, label_score=col.score if col else 0.0))
+            if any(h.raw and not is_blank(h.raw) and h.raw.strip() not in ("…", "...", "……") for h in rec):
+                lh.rows.append(rec)
+    return _finish(lh)
+
+
+def _finish(lh: ListHit) -> ListHit:
+    return lh
+
+
+def _totals(s: ListSection, cols: list[_Col | None], t: Table, row: int, shift: int) -> list[Hit]:
+    out: list[Hit] = []
+    by_label = {c.label: (c, col) for c, col in zip(s.columns, cols)}
+    for lab in s.total.columns:
+        spec, col = by_label[lab]
+        cell = _col_cell(col, t, row) if col else None
+        out.append(Hit(id=(spec.id or s.id) + s.total.suffix, table=shift_years(s.table, shift), row_label=s.total.row_label,
+                       column_label=shift_years(lab, shift), kind="value", raw=cell.text if cell else None, cell=cell,
+                       vtype=spec.type, unit=spec.unit, period=_year_of(lab, shift), role="total", group=spec.id,
+                       label_score=col.score if col else 0.0))
+    return out
+
+
+# ---------------------------------------------------------------- narratives
+def strip_guidance(text: str, guidance: list[str]) -> str:
+    if not guidance:
+        return squash_lines(text)
+    gl = [g for gline in guidance for g in gline.splitlines() if canon(g)]
+    keep = []
+    for line in text.splitlines():
+        if not canon(line):
+            continue
+        if any(line_score(line, g) >= 0.9 for g in gl):
+            continue
+        keep.append(line)
+    return squash_lines("\n".join(keep))
+
+
+def squash_lines(text: str) -> str:
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _narrative(sc: Scope, s: NarrativeSection, shift: int) -> TextHit:
+    parts: list[str] = []
+    page = None
+    for p in sc.paragraphs:
+        parts.append(p.text)
+        page = page or p.page
+    for reg in sc.regions:
+        for c in reg.cells():
+            if c is sc.heading_cell:
+                continue
+            parts.append(c.text)
+            page = page or c.page
+    heading = sc.heading or s.table
+    if sc.heading_paragraph is not None:
+        page = page or sc.heading_paragraph.page
+    text = strip_guidance("\n".join(parts), s.guidance + [s.table])
+    limit = s.limit or _limit_of(heading) or _limit_of(s.table)
+    reasons = [] if sc.heading else ["section heading not found"]
+    return TextHit(id=s.id, table=shift_years(s.table, shift), row_label=shift_years(s.table, shift), column_label=None,
+                   heading=squash(heading), text=text or None, limit=limit, required=s.required, page=page,
+                   score=sc.heading_score if sc.heading else 0.5, reasons=reasons)
+
+
+def _limit_of(text: str) -> int | None:
+    m = re.search(r"(\d{2,5})\s*字", text)
+    return int(m.group(1)) if m else None

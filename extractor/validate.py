@@ -1,0 +1,249 @@
+"""Hits → typed values with confidence and status; cross-field rules.
+
+Status: ``missing`` (the place is there and empty), ``invalid`` (a value that breaks a
+type or a rule), ``review`` (we are not sure: fuzzy label, repaired or converted value,
+place not found, low source confidence), else ``ok``. Only ``ok`` is trusted unseen.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .contract import FieldValue, ListTable, Row, Text, Value
+from .mapping import Hit, ListHit, Mapped, TextHit
+from .mapspec import Indicator
+from .normalize import Parsed, parse, parse_checks, unit_from_label
+from .text import years
+
+OK_CONFIDENCE = 0.9
+SHARE_WORDS = re.compile(r"比重|比例|占比|普及率|利用率|应用率|比率")
+CHANGE_WORDS = re.compile(r"增速|增长|增幅|降低|下降")
+
+
+@dataclass
+class Context:
+    catalogue: dict[str, Indicator]
+    edition_year: int  # of the document (map edition + year shift)
+
+
+def _period(p: int | str | None, hit: Hit, ctx: Context) -> int | None:
+    if p is None:
+        return None
+    if isinstance(p, int):
+        return p
+    s = p.strip()
+    m = re.fullmatch(r"edition([+-]\d+)?", s)
+    if m:
+        return ctx.edition_year + int(m.group(1) or 0)
+    if s == "heading":
+        ys = years(hit.table)
+        return ys[0] if ys else None
+    ys = years(s)
+    return ys[0] if ys else None
+
+
+def _type_unit(hit: Hit, ctx: Context) -> tuple[str, str | None]:
+    ind = ctx.catalogue.get(hit.id)
+    vtype = hit.vtype or (ind.type if ind else "text")
+    if hit.kind == "check":
+        vtype = "choices" if hit.multi else "choice"
+    unit = hit.unit or unit_from_label(hit.row_label.split("/")[-1] if hit.row_label else "") \
+        or unit_from_label(hit.column_label or "") or unit_from_label(hit.row_label or "") or (ind.unit if ind else None)
+    if vtype == "percent":
+        unit = "%"
+    return vtype, unit
+
+
+def _judge(hit: Hit, vtype: str, unit: str | None) -> tuple[Parsed, float, str]:
+    """Parse and decide confidence and status for one hit."""
+    src = hit.cell.confidence if hit.cell is not None else (hit.paragraph.confidence if hit.paragraph else 1.0)
+    label = 1.0 if hit.label_score >= 0.97 else hit.label_score
+    if hit.raw is None:
+        p = Parsed(missing=True)
+        p.reasons = list(hit.reasons) or ["place not found"]
+        # we could not see the place: that is doubt, not a known blank
+        return p, 0.0, "review"
+    if vtype in ("choice", "choices"):
+        ch = parse_checks(hit.raw, hit.options)
+        p = Parsed(reasons=list(ch.reasons), penalty=ch.confidence)
+        if vtype == "choice":
+            if len(ch.chosen) > 1:
+                p.invalid = True
+                p.reasons.append(f"several options ticked where one is expected: {ch.chosen}")
+            p.value = ch.chosen[0] if ch.chosen else None
+        else:
+            p.value = ch.chosen
+        p.missing = not ch.chosen
+    else:
+        p = parse(hit.raw, vtype, unit)
+    p.reasons = list(hit.reasons) + p.reasons
+    conf = round(max(0.0, min(1.0, src * label * p.penalty * hit.penalty)), 3)
+    if p.missing:
+        status = "missing"
+    elif p.invalid:
+        status = "invalid"
+    elif conf < OK_CONFIDENCE or p.reasons:
+        status = "review"
+        if label < 0.97:
+            p.reasons.append(f"label matched at {hit.label_score:.2f}")
+    else:
+        status = "ok"
+    if status == "review" and not p.reasons:
+        p.reasons.append(f"low confidence {conf:.2f}")
+    return p, conf, status
+
+
+def _where(hit: Hit) -> tuple[int | None, list[float] | None]:
+    if hit.cell is not None:
+        return hit.cell.page, list(hit.cell.bbox) if hit.cell.bbox else None
+    if hit.paragraph is not None:
+        return hit.paragraph.page, list(hit.paragraph.bbox) if hit.paragraph.bbox else None
+    return None, None
+
+
+def field_value(hit: Hit, ctx: Context) -> FieldValue:
+    vtype, unit = _type_unit(hit, ctx)
+    p, conf, status = _judge(hit, vtype, unit)
+    if status == "missing" and hit.required:
+        p.reasons.append("required field is empty")
+    page, bbox = _where(hit)
+    return FieldValue(
+        id=hit.id, period=_period(hit.period, hit, ctx), table=hit.table, row_label=hit.row_label,
+        column_label=hit.column_label, kind=hit.kind, type=vtype, raw=hit.raw, value=p.value,
+        unit=p.unit if vtype not in ("choice", "choices") else None, confidence=conf, status=status,
+        reasons=p.reasons, empty=p.empty, page=page, bbox=bbox,
+    )
+
+
+def cell_value(hit: Hit, ctx: Context) -> Value:
+    vtype, unit = _type_unit(hit, ctx)
+    p, conf, status = _judge(hit, vtype, unit)
+    page, bbox = _where(hit)
+    return Value(id=hit.id, raw=hit.raw, value=p.value, unit=p.unit, confidence=conf, status=status,
+                 reasons=p.reasons, empty=p.empty, page=page, bbox=bbox)
+
+
+def text_value(t: TextHit | Hit, ctx: Context) -> Text:
+    if isinstance(t, Hit):
+        from .mapping import _limit_of
+
+        raw = t.raw
+        text = raw.strip() if raw else None
+        page, _ = _where(t)
+        th = TextHit(id=t.id, table=t.table, row_label=t.row_label, column_label=t.column_label,
+                     heading=t.row_label, text=text or None, limit=_limit_of(t.row_label), required=t.required,
+                     page=page, score=t.label_score, reasons=list(t.reasons))
+        if raw is None:
+            th.reasons = th.reasons or ["place not found"]
+        t = th
+    chars = len(re.sub(r"\s", "", t.text or ""))
+    reasons = list(t.reasons)
+    conf = round(1.0 if t.score >= 0.97 else t.score, 3)
+    if not t.text:
+        status = "review" if reasons else "missing"
+        if t.required and status == "missing":
+            reasons.append("required text is empty")
+    elif t.limit and chars > t.limit:
+        status = "invalid"
+        reasons.append(f"{chars} characters, over the limit of {t.limit}")
+    elif reasons or conf < OK_CONFIDENCE:
+        status = "review"
+    else:
+        status = "ok"
+    return Text(id=t.id, table=t.table, row_label=t.row_label, column_label=t.column_label, heading=t.heading,
+                text=t.text, chars=chars, limit=t.limit, confidence=conf, status=status, reasons=reasons, page=t.page)
+
+
+def list_table(lh: ListHit, ctx: Context) -> tuple[ListTable, list[FieldValue]]:
+    rows = []
+    for i, rec in enumerate(lh.rows, start=1):
+        rows.append(Row(row_index=i, cells={h.column_label: cell_value(h, ctx) for h in rec}))
+    totals = [field_value(h, ctx) for h in lh.totals]
+    _check_totals(rows, totals)
+    statuses = {c.status for r in rows for c in r.cells.values()}
+    status = "review" if lh.reasons else ("invalid" if "invalid" in statuses else
+                                          "review" if "review" in statuses else "ok" if rows else "missing")
+    return ListTable(id=lh.id, table=lh.table, columns=lh.columns, rows=rows, status=status,
+                     reasons=list(lh.reasons)), totals
+
+
+# ---------------------------------------------------------------- rules
+def _num(v: Value | None) -> float | None:
+    if v is None or v.status not in ("ok", "review") or isinstance(v.value, bool):
+        return None
+    return float(v.value) if isinstance(v.value, (int, float)) else None
+
+
+def _fail(v: Value, reason: str) -> None:
+    v.status = "invalid"
+    v.reasons.append(reason)
+
+
+def _check_totals(rows: list[Row], totals: list[FieldValue]) -> None:
+    for t in totals:
+        tv = _num(t)
+        if tv is None:
+            continue
+        vals = [_num(r.cells.get(t.column_label)) for r in rows]
+        vals = [v for v in vals if v is not None]
+        if not vals or len(vals) < len(rows):
+            continue
+        s = sum(vals)
+        if abs(s - tv) > max(0.011, abs(tv) * 0.001):
+            _fail(t, f"合计 {tv:g} differs from the sum of the rows {s:g}")
+
+
+def check_growth(fields: list[FieldValue], hits: list[Hit]) -> None:
+    groups: dict[tuple[str, str], dict[str, list[FieldValue]]] = {}
+    for f, h in zip(fields, hits):
+        if h.group is None or h.role not in ("value", "growth"):
+            continue
+        g = groups.setdefault((h.table, h.group), {"value": [], "growth": []})
+        g[h.role].append(f)
+    for g in groups.values():
+        yearly = sorted((f for f in g["value"] if f.period is not None and "/" not in (f.column_label or "")),
+                        key=lambda f: f.period)
+        for gf in g["growth"]:
+            gv = _num(gf)
+            if gv is None or len(yearly) < 2:
+                continue
+            a, b = _num(yearly[-2]), _num(yearly[-1])
+            if a is None or b is None or a == 0:
+                continue
+            calc = (b - a) / a * 100
+            if abs(calc - gv) > max(0.1, abs(calc) * 0.01):
+                _fail(gf, f"增幅 {gv:g}% does not match {yearly[-2].period}→{yearly[-1].period}: {calc:.2f}%")
+
+
+def check_ranges(fields: list[FieldValue]) -> None:
+    for f in fields:
+        v = _num(f)
+        if v is None or f.unit != "%":
+            continue
+        label = f.row_label + (f.column_label or "")
+        if SHARE_WORDS.search(label) and not CHANGE_WORDS.search(label) and not 0 <= v <= 100:
+            _fail(f, f"a share must lie between 0 and 100%: {v:g}")
+        elif f.type == "integer" or (f.value is not None and v < 0 and not CHANGE_WORDS.search(label)):
+            pass
+
+
+def check_counts(fields: list[FieldValue]) -> None:
+    for f in fields:
+        v = _num(f)
+        if v is not None and f.type == "integer" and v < 0:
+            _fail(f, f"a count cannot be negative: {v:g}")
+
+
+def assemble(m: Mapped, ctx: Context) -> tuple[list[FieldValue], list[ListTable], list[Text]]:
+    scalar = [h for h in m.hits if h.kind != "narrative"]
+    fields = [field_value(h, ctx) for h in scalar]
+    check_growth(fields, scalar)
+    check_ranges(fields)
+    check_counts(fields)
+    tables: list[ListTable] = []
+    for lh in m.lists:
+        t, totals = list_table(lh, ctx)
+        tables.append(t)
+        fields += totals
+    texts = [text_value(h, ctx) for h in m.hits if h.kind == "narrative"] + [text_value(t, ctx) for t in m.texts]
+    return fields, tables, texts
