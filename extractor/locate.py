@@ -183,8 +183,9 @@ def locate_sections(doc: Document, m: TableMap, shift: int) -> list[Scope]:
         starts.append((k, sc))
         cursor = k + 1
     starts.sort(key=lambda x: x[0])
-    for n, (k, sc) in enumerate(starts):
-        end_k = starts[n + 1][0] if n + 1 < len(starts) else None
+    for k, sc in starts:
+        # sections sharing one heading (a form part and a grid part of one table) share its scope
+        end_k = next((k2 for k2, o in starts if k2 > k and o.section.table != sc.section.table), None)
         _fill_scope(doc, pos, k, end_k, sc)
     scopes = [sc for _, sc in starts] + fallback
     order = {id(s): i for i, s in enumerate(m.sections)}

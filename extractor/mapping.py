@@ -27,7 +27,7 @@ from .text import canon, line_score, shift_years, squash, years
 
 LABEL_OK = 0.8
 SEAL = re.compile(r"[（(]\s*(?:单位)?(?:盖章|公章|签字|签章)\s*[)）]")
-DATE_BLANK = re.compile(r"(\d{4}|\s)\s*年\s*\S{0,2}\s*月\s*\S{0,2}\s*日")
+DATE_BLANK = re.compile(r"^\s*(\d{4})?\s*年\s*(\d{1,2})?\s*月\s*(\d{1,2})?\s*日\s*$")
 DATE_VALUE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?")
 
 
@@ -98,7 +98,7 @@ def _cands(pool: list[TC], label: str) -> list[tuple[TC, float]]:
     if not scored:
         return []
     top = max(s for _, s in scored)
-    return [x for x in scored if x[1] >= top - 0.04]
+    return [x for x in scored if x[1] >= top - 0.02]
 
 
 def _right_of(t: Table, c: Cell) -> list[TC]:
@@ -116,11 +116,15 @@ def _inside(t: Table, c: Cell) -> list[TC]:
 
 def find_path(pool: list[TC], path: str, shift: int, direction: str = "right") -> list[tuple[TC, float]]:
     """All cells carrying the last segment of ``path`` under its parents, in reading order."""
-    segs = [s for s in shift_years(path, shift).split("/")] if path else []
-    segs = _merge_segments(segs)
-    if not segs:
+    if not path:
         return []
-    cur = _cands(pool, segs[0])
+    path = shift_years(path, shift)
+    segs = _merge_segments(path.split("/"))
+    cur = [x for x in _cands(pool, path) if x[1] >= 0.97] if len(segs) > 1 else []  # a label containing '/'
+    if cur:
+        segs = [path]
+    else:
+        cur = _cands(pool, segs[0])
     for seg in segs[1:]:
         nxt: list[tuple[TC, float]] = []
         for (t, c), s in cur:
@@ -338,7 +342,7 @@ def _signature(h: Hit, t: Table, lab: Cell, f: FieldSpec) -> Hit:
     label_leaf = f.label.split("/")[-1]
     for line in cell.text.splitlines():
         s = line.strip()
-        if not s or line_score(s, label_leaf) >= 0.85 or SEAL.fullmatch(s) or DATE_BLANK.search(s) and len(s) < 16:
+        if not s or line_score(s, label_leaf) >= 0.85 or SEAL.fullmatch(s) or DATE_BLANK.match(s):
             continue
         s = SEAL.sub("", s)
         s = re.sub(r"^.*?(签字|盖章|公章)[)）]?[：:]\s*", "", s) if canon(label_leaf) in canon(s) else s
@@ -375,19 +379,34 @@ class _Col:
 
 
 def _find_columns(pool: list[TC], cols: list[ColumnSpec], shift: int) -> tuple[list[_Col | None], list[str]]:
+    """Header cells of the columns, taken from the one header band where most of them stand together."""
+    cands = [find_path(pool, c.label, shift, direction="below") for c in cols]
+    bands: dict[tuple[int, int], int] = {}
+    for found in cands:
+        for key in {(_TABLE_ORDER.get(id(t), 0), c.row) for (t, c), _ in found}:
+            bands[key] = 0
+    for key in bands:
+        bands[key] = sum(1 for found in cands if any(_in_band(tc, key) for tc, _ in found))
+    best = max(bands, key=lambda k: (bands[k], -k[0], -k[1])) if bands else None
     out: list[_Col | None] = []
     reasons: list[str] = []
     used: set[int] = set()
-    for c in cols:
-        found = [x for x in find_path(pool, c.label, shift, direction="below") if id(x[0][1]) not in used]
-        if not found:
+    for c, found in zip(cols, cands):
+        found = [x for x in found if id(x[0][1]) not in used]
+        pick = next((x for x in found if best and _in_band(x[0], best)), None)
+        if pick is None:
             out.append(None)
             reasons.append(f"column {c.label!r} not found")
             continue
-        (t, cell), s = found[0]
+        (t, cell), s = pick
         used.add(id(cell))
         out.append(_Col(c, t, cell, s, shift_years(c.label, shift)))
     return out, reasons
+
+
+def _in_band(tc: TC, key: tuple[int, int]) -> bool:
+    t, c = tc
+    return _TABLE_ORDER.get(id(t), 0) == key[0] and key[1] <= c.row <= key[1] + 2
 
 
 def _col_cell(col: _Col, t: Table, row: int) -> Cell | None:
@@ -420,7 +439,11 @@ def _grid(sc: Scope, s: GridSection, shift: int) -> list[Hit]:
                 h.reasons += [x for x in creasons if spec.label in x]
             else:
                 t, lab = found
-                cell = _col_cell(col, t, lab.row)
+                cell = None
+                for row in range(lab.row, lab.last_row + 1):  # values may sit below a label that spans rows
+                    cell = _col_cell(col, t, row)
+                    if cell is not None and cell is not lab and id(cell) not in header_cells:
+                        break
                 if cell is None or cell is lab or id(cell) in header_cells:
                     h.reasons.append("no cell at this row and column")
                 else:

@@ -54,6 +54,8 @@ def clean(raw: str) -> str:
 
 def is_blank(text: str) -> bool:
     t = text.replace("_", "").strip()
+    if re.fullmatch(r"[.…。·\s]*", t):
+        return True
     return not t or bool(PLACEHOLDER.match(t)) and bool(re.search(r"[Xx]", t)) or not re.sub(r"[\s_]", "", t)
 
 

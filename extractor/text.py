@@ -53,5 +53,6 @@ def line_score(cell_text: str, label: str) -> float:
         for part in (line, re.split(r"[：:]", line, maxsplit=1)[0]):
             c = canon(part)
             if c:
-                best = max(best, 1.0 if c == cl else fuzz.ratio(c, cl) / 100.0)
+                # a label that is only one line of a larger cell ranks below a cell that is the label
+                best = max(best, 0.97 if c == cl else 0.97 * fuzz.ratio(c, cl) / 100.0)
     return best
