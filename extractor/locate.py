@@ -176,6 +176,13 @@ def locate_sections(doc: Document, m: TableMap, shift: int) -> list[Scope]:
         p = pos[k]
         sc = Scope(section=s, heading=p.text, heading_score=sc_)
         b = doc.blocks[p.block]
+        if isinstance(b, Table):
+            box = b.row_cells(p.row)[0]
+            if box.tables and canon(box.text) not in {canon(h) for h in heads}:
+                # the heading is a line inside a writing box that holds a nested table: the section is that table
+                sc.regions = [Region(t, 0, t.n_rows) for t in box.tables]
+                fallback.append(sc)
+                continue
         if isinstance(b, Paragraph):
             sc.heading_paragraph = b
         else:
@@ -212,7 +219,7 @@ def _fill_scope(doc: Document, pos: list[_Pos], k: int, end_k: int | None, sc: S
     end = pos[end_k] if end_k is not None else None
     in_table = start.row >= 0
     for i in range(start.block, len(doc.blocks)):
-        if end is not None and i > end.block:
+        if end is not None and (i > end.block or (i == end.block and end.row < 0)):
             break
         b = doc.blocks[i]
         if isinstance(b, Paragraph):

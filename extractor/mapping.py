@@ -447,7 +447,7 @@ def _grid(sc: Scope, s: GridSection, shift: int) -> list[Hit]:
                 if cell is None or cell is lab or id(cell) in header_cells:
                     h.reasons.append("no cell at this row and column")
                 else:
-                    h.cell, h.raw = cell, _strip_hint(cell.text, None)
+                    h.cell, h.raw = cell, _strip_hint(cell.text, spec.hint)
                     h.label_score = min(score, col.score)
             hits.append(h)
     return hits
@@ -498,7 +498,7 @@ def _list(sc: Scope, s: ListSection, shift: int, all_lists: list[ListSection]) -
             rec: list[Hit] = []
             for spec, col in zip(s.columns, cols):
                 cell = _col_cell(col, t, row) if col else None
-                raw = cell.text if cell is not None else None
+                raw = _strip_hint(cell.text, spec.hint) if cell is not None else None
                 rec.append(Hit(id=spec.id or s.id, table=lh.table, row_label="", column_label=shift_years(spec.label, shift),
                                kind="value", raw=raw, cell=cell, vtype=spec.type, unit=spec.unit,
                                period=spec.period if spec.period is not None else _year_of(spec.label, shift),

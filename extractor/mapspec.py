@@ -75,6 +75,7 @@ class ColumnSpec(_Strict):
     id: str | None = Field(None, description="list tables: the column's indicator ID")
     suffix: str = Field("", description="grid tables: appended to the row ID (e.g. _growth)")
     role: Literal["value", "growth", "evidence"] = "value"
+    hint: str | None = Field(None, description="placeholder text printed in this column's blank cells")
     type: ValueType | None = None
     unit: str | None = None
     period: int | str | None = None

@@ -26,6 +26,31 @@ def q(tag: str) -> str:
     return _W + tag
 
 
+T_BODY = q("body")
+T_BR = q("br")
+T_CHAR = q("char")
+T_CR = q("cr")
+T_CUSTOMXML = q("customXml")
+T_DELTEXT = q("delText")
+T_FONT = q("font")
+T_GRIDSPAN = q("gridSpan")
+T_INS = q("ins")
+T_INSTRTEXT = q("instrText")
+T_LASTRENDEREDPAGEBREAK = q("lastRenderedPageBreak")
+T_NOBREAKHYPHEN = q("noBreakHyphen")
+T_P = q("p")
+T_PAGEBREAKBEFORE = q("pageBreakBefore")
+T_SDT = q("sdt")
+T_SDTCONTENT = q("sdtContent")
+T_SYM = q("sym")
+T_T = q("t")
+T_TAB = q("tab")
+T_TBL = q("tbl")
+T_TCPR = q("tcPr")
+T_TYPE = q("type")
+T_VMERGE = q("vMerge")
+T_VAL = q("val")
+
 # Wingdings / Wingdings 2 code points used for boxes and ticks in Chinese forms.
 SYMBOLS = {
     ("wingdings", "f0a8"): "□", ("wingdings", "f06f"): "□", ("wingdings", "f0fe"): "☑", ("wingdings", "f0fd"): "☒",
@@ -33,7 +58,7 @@ SYMBOLS = {
     ("wingdings 2", "f0a3"): "□", ("wingdings 2", "f052"): "☑", ("wingdings 2", "f053"): "☒", ("wingdings 2", "f050"): "✓",
     ("wingdings 2", "f0a2"): "□", ("wingdings 2", "f054"): "☑", ("wingdings 2", "f051"): "☒", ("wingdings 2", "f0a1"): "○",
 }
-_SKIP = {q("delText"), q("instrText"), "{%s}Fallback" % MC}
+_SKIP = {T_DELTEXT, T_INSTRTEXT, "{%s}Fallback" % MC}
 
 
 class _Pager:
@@ -43,10 +68,10 @@ class _Pager:
         self.page = 1
 
     def see(self, el: etree._Element) -> None:
-        for x in el.iter(q("br"), q("lastRenderedPageBreak"), q("pageBreakBefore")):
-            if x.tag == q("br") and x.get(q("type")) != "page":
+        for x in el.iter(T_BR, T_LASTRENDEREDPAGEBREAK, T_PAGEBREAKBEFORE):
+            if x.tag == T_BR and x.get(T_TYPE) != "page":
                 continue
-            if x.tag == q("pageBreakBefore") and x.get(q("val"), "1") in ("0", "false"):
+            if x.tag == T_PAGEBREAKBEFORE and x.get(T_VAL, "1") in ("0", "false"):
                 continue
             self.page += 1
 
@@ -59,22 +84,22 @@ def _para_text(p: etree._Element) -> str:
             tag = ch.tag
             if tag in _SKIP or not isinstance(tag, str):
                 continue
-            if tag == q("t"):
+            if tag == T_T:
                 out.append(ch.text or "")
-            elif tag == q("tab"):
+            elif tag == T_TAB:
                 out.append("\t")
-            elif tag in (q("br"), q("cr")):
-                if ch.get(q("type")) != "page":
+            elif tag in (T_BR, T_CR):
+                if ch.get(T_TYPE) != "page":
                     out.append("\n")
-            elif tag == q("noBreakHyphen"):
+            elif tag == T_NOBREAKHYPHEN:
                 out.append("-")
-            elif tag == q("sym"):
-                font = (ch.get(q("font")) or "").lower()
-                code = (ch.get(q("char")) or "").lower()
+            elif tag == T_SYM:
+                font = (ch.get(T_FONT) or "").lower()
+                code = (ch.get(T_CHAR) or "").lower()
                 if len(code) == 4 and not code.startswith("f"):
                     code = "f" + code[1:]
                 out.append(SYMBOLS.get((font, code), "□" if "wingdings" in font else ""))
-            elif tag == q("tbl"):
+            elif tag == T_TBL:
                 continue
             else:
                 walk(ch)
@@ -85,7 +110,7 @@ def _para_text(p: etree._Element) -> str:
 
 def _style(p: etree._Element) -> str:
     s = p.find(f"{_W}pPr/{_W}pStyle")
-    return s.get(q("val"), "") if s is not None else ""
+    return s.get(T_VAL, "") if s is not None else ""
 
 
 class _Builder:
@@ -95,14 +120,14 @@ class _Builder:
     def blocks(self, parent: etree._Element) -> list[Paragraph | Table]:
         out: list[Paragraph | Table] = []
         for el in parent:
-            if el.tag == q("p"):
+            if el.tag == T_P:
                 page = self.pager.page
                 self.pager.see(el)
                 out.append(Paragraph(text=_para_text(el), page=page, style=_style(el)))
-            elif el.tag == q("tbl"):
+            elif el.tag == T_TBL:
                 out.append(self.table(el))
-            elif el.tag in (q("sdt"), q("customXml"), q("ins")):
-                content = el.find(q("sdtContent"))
+            elif el.tag in (T_SDT, T_CUSTOMXML, T_INS):
+                content = el.find(T_SDTCONTENT)
                 out.extend(self.blocks(content if content is not None else el))
         return out
 
@@ -114,18 +139,18 @@ class _Builder:
         rows = [tr for tr in _children(tbl, "tr")]
         for r, tr in enumerate(rows):
             before = tr.find(f"{_W}trPr/{_W}gridBefore")
-            col = int(before.get(q("val"), "0")) if before is not None else 0
+            col = int(before.get(T_VAL, "0")) if before is not None else 0
             for tc in _children(tr, "tc"):
-                pr = tc.find(q("tcPr"))
+                pr = tc.find(T_TCPR)
                 span = 1
                 vmerge = None
                 if pr is not None:
-                    gs = pr.find(q("gridSpan"))
+                    gs = pr.find(T_GRIDSPAN)
                     if gs is not None:
-                        span = max(1, int(gs.get(q("val"), "1")))
-                    vm = pr.find(q("vMerge"))
+                        span = max(1, int(gs.get(T_VAL, "1")))
+                    vm = pr.find(T_VMERGE)
                     if vm is not None:
-                        vmerge = vm.get(q("val"), "continue")
+                        vmerge = vm.get(T_VAL, "continue")
                 above = occupied.get((r - 1, col))
                 if vmerge == "continue" and above is not None and above.col == col:
                     above.rowspan = r - above.row + 1
@@ -146,10 +171,10 @@ class _Builder:
         lines: list[str] = []
         nested: list[Table] = []
         for el in _flatten(tc):
-            if el.tag == q("p"):
+            if el.tag == T_P:
                 self.pager.see(el)
                 lines.append(_para_text(el))
-            elif el.tag == q("tbl"):
+            elif el.tag == T_TBL:
                 nested.append(self.table(el))
         return Cell(row=r, col=c, colspan=span, text="\n".join(lines).strip("\n"), page=page, tables=nested)
 
@@ -159,17 +184,17 @@ def _children(el: etree._Element, tag: str):
     for ch in el:
         if ch.tag == q(tag):
             yield ch
-        elif ch.tag in (q("sdt"), q("customXml")):
-            content = ch.find(q("sdtContent"))
+        elif ch.tag in (T_SDT, T_CUSTOMXML):
+            content = ch.find(T_SDTCONTENT)
             yield from _children(content if content is not None else ch, tag)
 
 
 def _flatten(tc: etree._Element):
     for ch in tc:
-        if ch.tag in (q("p"), q("tbl")):
+        if ch.tag in (T_P, T_TBL):
             yield ch
-        elif ch.tag in (q("sdt"), q("customXml")):
-            content = ch.find(q("sdtContent"))
+        elif ch.tag in (T_SDT, T_CUSTOMXML):
+            content = ch.find(T_SDTCONTENT)
             yield from _flatten(content if content is not None else ch)
 
 
@@ -183,7 +208,7 @@ def load_docx(path: Path) -> Document:
         root = etree.fromstring(xml, parser=etree.XMLParser(huge_tree=True, resolve_entities=False))
     except etree.XMLSyntaxError as e:
         raise CorruptFile(f"broken document.xml: {e}") from e
-    body = root.find(q("body"))
+    body = root.find(T_BODY)
     if body is None:
         raise InputError("the .docx has no document body")
     b = _Builder()

@@ -1,0 +1,68 @@
+"""Batches: bad files get an error record and never stop the others; the CLI is a thin shell."""
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import SHARED_TEMPLATES
+from extractor.cli import main
+
+
+def _inputs(tmp: Path) -> Path:
+    src = tmp / "in"
+    src.mkdir()
+    shutil.copy(SHARED_TEMPLATES / "tj-amc-2025.docx", src / "天津.docx")
+    (src / "broken.docx").write_bytes(b"PK\x03\x04not really a zip")
+    (src / "empty.docx").write_bytes(b"")
+    (src / "notes.txt").write_text("ignored")
+    with zipfile.ZipFile(src / "package.zip", "w") as z:
+        z.write(SHARED_TEMPLATES / "gx-amc-2025.docx", "材料/gx.docx")
+        z.writestr("材料/readme.txt", "x")
+    return src
+
+
+def test_batch_folder_and_zip(tmp_path: Path):
+    src = _inputs(tmp_path)
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["extract", str(src), "-o", str(out), "--csv", str(tmp_path / "all.csv")])
+    assert r.exit_code == 1, r.output  # two bad files
+    good = json.loads((out / "天津.docx.json").read_text(encoding="utf-8"))
+    assert good["template"]["id"] == "tj-amc-2025" and good["status"] in ("ok", "review")
+    bad = json.loads((out / "broken.docx.json").read_text(encoding="utf-8"))
+    assert bad["status"] == "error" and bad["errors"][0]["code"] == "corrupt_file"
+    empty = json.loads((out / "empty.docx.json").read_text(encoding="utf-8"))
+    assert empty["status"] == "error"
+    zipped = json.loads((out / "package" / "材料" / "gx.docx.json").read_text(encoding="utf-8"))
+    assert zipped["template"]["id"] == "gx-amc-2025"
+    assert not (out / "notes.txt.json").exists()
+    assert "broken.docx" in r.output
+    assert (tmp_path / "all.csv").read_text(encoding="utf-8-sig").count("\n") > 50
+
+
+def test_single_good_file_exit_zero(tmp_path: Path):
+    r = CliRunner().invoke(main, ["extract", str(SHARED_TEMPLATES / "nm-amc-2024.docx"), "-o", str(tmp_path), "-q"])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "nm-amc-2024.docx.json").exists()
+
+
+def test_templates_schema_check_maps():
+    runner = CliRunner()
+    r = runner.invoke(main, ["templates"])
+    assert r.exit_code == 0 and "prov-cluster-2025" in r.output
+    r = runner.invoke(main, ["schema"])
+    assert r.exit_code == 0 and json.loads(r.output)["title"] == "Result"
+    r = runner.invoke(main, ["check-maps"])
+    assert r.exit_code == 0, r.output
+
+
+def test_unsupported_file(tmp_path: Path):
+    p = tmp_path / "a.xls"
+    p.write_bytes(b"\x00\x01")
+    r = CliRunner().invoke(main, ["extract", str(p), "-o", str(tmp_path / "o"), "-q"])
+    assert r.exit_code == 1
+    rec = json.loads((tmp_path / "o" / "a.xls.json").read_text(encoding="utf-8"))
+    assert rec["errors"][0]["code"] == "unsupported_format"

@@ -1,0 +1,109 @@
+"""Compare an extraction result with a sample's truth file, field by field."""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractor.contract import Result
+
+
+@dataclass
+class Report:
+    checked: int = 0
+    missing: list[str] = field(default_factory=list)  # truth places absent from the output
+    wrong: list[str] = field(default_factory=list)  # value differs
+    wrong_but_ok: list[str] = field(default_factory=list)  # value differs and status ok: the worst case
+    status: list[str] = field(default_factory=list)  # expected status not met
+    review: int = 0  # right values that were still flagged review
+
+    def lines(self) -> list[str]:
+        return self.missing + self.wrong + self.status
+
+
+def same(a: object, b: object) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(float(a) - float(b)) <= 1e-6 * max(1.0, abs(float(b)))
+    if isinstance(a, str) and isinstance(b, str):
+        return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def load_truth(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def compare(res: Result, truth: dict) -> Report:
+    rep = Report()
+    by_key: dict[tuple, list] = defaultdict(list)
+    for f in res.fields:
+        by_key[(f.table, f.row_label, f.column_label)].append(f)
+    for t in truth["fields"]:
+        key = (t["table"], t["row_label"], t["column_label"])
+        occ = t.get("occurrence", 1)
+        name = f"{key} #{occ}"
+        rep.checked += 1
+        got = by_key.get(key, [])
+        if len(got) < occ:
+            rep.missing.append(f"missing field {name}")
+            continue
+        f = got[occ - 1]
+        want = t.get("value")
+        if not same(f.value, want) or bool(t.get("empty")) != bool(f.empty):
+            rep.wrong.append(f"{name}: got {f.value!r} ({f.status}, raw {f.raw!r}) want {want!r}")
+            if f.status == "ok":
+                rep.wrong_but_ok.append(name)
+            continue
+        exp = t.get("expect_status", "ok")
+        if exp == "review" and f.status not in ("review", "invalid"):
+            rep.status.append(f"{name}: expected a review flag, got {f.status}")
+        elif exp in ("ok", None) and f.status == "review":
+            rep.review += 1
+        elif exp in ("ok", None) and f.status not in ("ok", "review") and not t.get("empty"):
+            rep.status.append(f"{name}: status {f.status} {f.reasons}")
+    tables = defaultdict(list)
+    for lt in res.tables:
+        tables[lt.table].append(lt)
+    seen: dict[str, int] = defaultdict(int)
+    for tt in truth.get("tables", []):
+        idx = seen[tt["table"]]
+        seen[tt["table"]] += 1
+        cands = [lt for lt in tables.get(tt["table"], []) if lt.columns == tt["columns"]]
+        if not cands:
+            rep.missing.append(f"missing list table {tt['table']} {tt['columns'][:2]}")
+            continue
+        lt = cands[0] if len(cands) == 1 else cands[min(idx, len(cands) - 1)]
+        if len(lt.rows) != len(tt["rows"]):
+            rep.wrong.append(f"list {tt['table']}: {len(lt.rows)} rows, want {len(tt['rows'])}")
+        for i, (row, want) in enumerate(zip(lt.rows, tt["rows"])):
+            for col, wv in want.items():
+                rep.checked += 1
+                cell = row.cells.get(col)
+                if cell is None:
+                    rep.missing.append(f"list {tt['table']} row {i + 1} col {col}")
+                elif not same(cell.value, wv):
+                    rep.wrong.append(f"list {tt['table']} row {i + 1} {col}: got {cell.value!r} ({cell.status}) want {wv!r}")
+                    if cell.status == "ok":
+                        rep.wrong_but_ok.append(f"list {tt['table']} row {i + 1} {col}")
+                elif cell.status == "review":
+                    rep.review += 1
+    texts = defaultdict(list)
+    for x in res.texts:
+        texts[(x.table, x.row_label, x.column_label)].append(x)
+    for tx in truth.get("texts", []):
+        key = (tx["table"], tx["row_label"], tx["column_label"])
+        rep.checked += 1
+        got = texts.get(key)
+        if not got:
+            rep.missing.append(f"missing text {key}")
+        elif not same(got[0].text or "", tx["text"] or ""):
+            rep.wrong.append(f"text {key}: got {(got[0].text or '')[:60]!r} want {(tx['text'] or '')[:60]!r}")
+            if got[0].status == "ok":
+                rep.wrong_but_ok.append(f"text {key}")
+    return rep
