@@ -226,17 +226,19 @@ def _fill_scope(doc: Document, pos: list[_Pos], k: int, end_k: int | None, sc: S
             if i == start.block:
                 continue
             if in_table:
+                if not b.text.strip():
+                    continue  # an empty paragraph between a table and its continuation
                 break  # a heading row's section ends with its table
             if isinstance(sc.section, NarrativeSection) and TOP_HEADING.match(b.text) and i > start.block:
                 break
             sc.paragraphs.append(b)
             continue
+        if in_table and i > start.block and (b.n_cols != doc.blocks[start.block].n_cols or b.is_full_width(0)):
+            break  # not a continuation of the heading's table (other grid, or a new titled table)
         r0 = start.row + 1 if i == start.block else 0
         r1 = end.row if (end is not None and i == end.block) else b.n_rows
         if r1 > r0:
             sc.regions.append(Region(b, r0, r1))
-        if in_table and i > start.block:
-            break
 
 
 def _by_labels(doc: Document, s: Section, shift: int) -> Scope:

@@ -120,7 +120,7 @@ def find_path(pool: list[TC], path: str, shift: int, direction: str = "right") -
         return []
     path = shift_years(path, shift)
     segs = _merge_segments(path.split("/"))
-    cur = [x for x in _cands(pool, path) if x[1] >= 0.97] if len(segs) > 1 else []  # a label containing '/'
+    cur = [x for x in _cands(pool, path) if x[1] >= 0.999] if len(segs) > 1 else []  # a label containing '/'
     if cur:
         segs = [path]
     else:
@@ -292,7 +292,7 @@ def _form_field(sc: Scope, f: FieldSpec, shift: int) -> Hit:
             got = rest
         h.raw = got
     elif f.kind == "narrative":
-        h.raw = strip_guidance(text, f.guidance)
+        h.raw = strip_guidance(text, [shift_years(g, shift) for g in f.guidance])
     else:
         h.raw = _strip_hint(text, f.hint)
     if not f.in_label_cell and cell is not None and _looks_like_label(sc, cell, f):
@@ -315,12 +315,15 @@ def _looks_like_label(sc: Scope, cell: Cell, f: FieldSpec) -> bool:
 
 
 def _strip_hint(text: str, hint: str | None) -> str:
+    """Drop the issuer's placeholder; a short hint (e.g. '协会') may be part of the typed value, so only whole."""
     if not hint:
         return text
     ch = canon(hint)
     if canon(text) == ch:
         return ""
-    return text.replace(hint, "").strip() if hint in text else text
+    if len(ch) >= 6 and canon(text).startswith(ch):
+        return text.strip()[len(hint.strip()):].strip() if text.strip().startswith(hint.strip()) else text
+    return text
 
 
 def _has_boxes(text: str, options: list[str]) -> bool:
@@ -502,7 +505,8 @@ def _list(sc: Scope, s: ListSection, shift: int, all_lists: list[ListSection]) -
                 rec.append(Hit(id=spec.id or s.id, table=lh.table, row_label="", column_label=shift_years(spec.label, shift),
                                kind="value", raw=raw, cell=cell, vtype=spec.type, unit=spec.unit,
                                period=spec.period if spec.period is not None else _year_of(spec.label, shift),
-                               required=False, label_score=col.score if col else 0.0))
+                               required=False, label_score=col.score if col else 0.0, role=spec.role,
+                               group=f"{s.id}#{len(lh.rows)}"))
             if any(h.raw and not is_blank(h.raw) and h.raw.strip() not in ("…", "...", "……") for h in rec):
                 lh.rows.append(rec)
     return _finish(lh)
@@ -520,7 +524,8 @@ def _totals(s: ListSection, cols: list[_Col | None], t: Table, row: int, shift: 
         cell = _col_cell(col, t, row) if col else None
         out.append(Hit(id=(spec.id or s.id) + s.total.suffix, table=shift_years(s.table, shift), row_label=s.total.row_label,
                        column_label=shift_years(lab, shift), kind="value", raw=cell.text if cell else None, cell=cell,
-                       vtype=spec.type, unit=spec.unit, period=_year_of(lab, shift), role="total", group=spec.id,
+                       vtype=spec.type, unit=spec.unit, period=_year_of(lab, shift),
+                       role="total" if spec.role == "value" else spec.role, group=f"{s.id}#total",
                        label_score=col.score if col else 0.0))
     return out
 
@@ -559,7 +564,7 @@ def _narrative(sc: Scope, s: NarrativeSection, shift: int) -> TextHit:
     heading = sc.heading or s.table
     if sc.heading_paragraph is not None:
         page = page or sc.heading_paragraph.page
-    text = strip_guidance("\n".join(parts), s.guidance + [s.table])
+    text = strip_guidance("\n".join(parts), [shift_years(g, shift) for g in s.guidance + [s.table]])
     limit = s.limit or _limit_of(heading) or _limit_of(s.table)
     reasons = [] if sc.heading else ["section heading not found"]
     return TextHit(id=s.id, table=shift_years(s.table, shift), row_label=shift_years(s.table, shift), column_label=None,

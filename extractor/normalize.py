@@ -65,6 +65,9 @@ def parse(raw: str, vtype: str, unit: str | None = None) -> Parsed:
         return Parsed(missing=True)
     if t.lower().rstrip("。.") in EMPTY_TOKENS:
         return Parsed(empty=True, unit=unit)
+    if vtype in ("text", "narrative", "pages"):
+        # text is kept as typed (full-width brackets stay), only trimmed line by line
+        return Parsed(value="\n".join(x.strip() for x in raw.strip().splitlines() if x.strip()), unit=unit)
     fn = _PARSERS.get(vtype, _text)
     return fn(t, unit)
 

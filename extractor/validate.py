@@ -156,10 +156,15 @@ def text_value(t: TextHit | Hit, ctx: Context) -> Text:
 
 def list_table(lh: ListHit, ctx: Context) -> tuple[ListTable, list[FieldValue]]:
     rows = []
+    pairs: list[tuple[Value, Hit]] = []
     for i, rec in enumerate(lh.rows, start=1):
-        rows.append(Row(row_index=i, cells={h.column_label: cell_value(h, ctx) for h in rec}))
+        vals = [cell_value(h, ctx) for h in rec]
+        pairs += zip(vals, rec)
+        rows.append(Row(row_index=i, cells={h.column_label: v for h, v in zip(rec, vals)}))
     totals = [field_value(h, ctx) for h in lh.totals]
-    _check_totals(rows, totals)
+    pairs += zip(totals, lh.totals)
+    check_growth(pairs)
+    _check_totals(rows, [t for t, h in zip(totals, lh.totals) if h.role in ("value", "total")])
     statuses = {c.status for r in rows for c in r.cells.values()}
     status = "review" if lh.reasons else ("invalid" if "invalid" in statuses else
                                           "review" if "review" in statuses else "ok" if rows else "missing")
@@ -193,26 +198,30 @@ def _check_totals(rows: list[Row], totals: list[FieldValue]) -> None:
             _fail(t, f"合计 {tv:g} differs from the sum of the rows {s:g}")
 
 
-def check_growth(fields: list[FieldValue], hits: list[Hit]) -> None:
-    groups: dict[tuple[str, str], dict[str, list[FieldValue]]] = {}
-    for f, h in zip(fields, hits):
-        if h.group is None or h.role not in ("value", "growth"):
+def check_growth(pairs: list[tuple[Value, Hit]]) -> None:
+    """增幅 must equal the change between the two latest years of the same row (grid rows, list rows, totals)."""
+    groups: dict[tuple[str, str], list[tuple[Value, Hit]]] = {}
+    for v, h in pairs:
+        if h.group is not None:
+            groups.setdefault((h.table, h.group), []).append((v, h))
+    for members in groups.values():
+        growth = [v for v, h in members if h.role == "growth"]
+        by_id: dict[str, list[tuple[int, Value]]] = {}
+        for v, h in members:
+            if h.role in ("value", "total") and isinstance(h.period, int):
+                by_id.setdefault(v.id, []).append((h.period, v))
+        yearly = next((sorted(x, key=lambda p: p[0]) for x in by_id.values() if len({p for p, _ in x}) >= 2), None)
+        if not growth or yearly is None:
             continue
-        g = groups.setdefault((h.table, h.group), {"value": [], "growth": []})
-        g[h.role].append(f)
-    for g in groups.values():
-        yearly = sorted((f for f in g["value"] if f.period is not None and "/" not in (f.column_label or "")),
-                        key=lambda f: f.period)
-        for gf in g["growth"]:
+        (y1, va), (y2, vb) = yearly[-2], yearly[-1]
+        a, b = _num(va), _num(vb)
+        for gf in growth:
             gv = _num(gf)
-            if gv is None or len(yearly) < 2:
-                continue
-            a, b = _num(yearly[-2]), _num(yearly[-1])
-            if a is None or b is None or a == 0:
+            if gv is None or a is None or b is None or a == 0:
                 continue
             calc = (b - a) / a * 100
             if abs(calc - gv) > max(0.1, abs(calc) * 0.01):
-                _fail(gf, f"增幅 {gv:g}% does not match {yearly[-2].period}→{yearly[-1].period}: {calc:.2f}%")
+                _fail(gf, f"增幅 {gv:g}% does not match {y1}→{y2}: {calc:.2f}%")
 
 
 def check_ranges(fields: list[FieldValue]) -> None:
@@ -237,7 +246,7 @@ def check_counts(fields: list[FieldValue]) -> None:
 def assemble(m: Mapped, ctx: Context) -> tuple[list[FieldValue], list[ListTable], list[Text]]:
     scalar = [h for h in m.hits if h.kind != "narrative"]
     fields = [field_value(h, ctx) for h in scalar]
-    check_growth(fields, scalar)
+    check_growth(list(zip(fields, scalar)))
     check_ranges(fields)
     check_counts(fields)
     tables: list[ListTable] = []
