@@ -43,26 +43,27 @@ def doc_lines(doc: Document) -> list[str]:
     return out
 
 
-def _found(key: str, lines: list[str], lineset: set[str]) -> float:
+def _found(key: str, lines: list[str], lineset: set[str], joined: str) -> float:
     k = canon(key)
     if not k:
         return 0.0
     if k in lineset:
         return 1.0
     best = process.extractOne(k, lines, scorer=fuzz.ratio, score_cutoff=70)
-    partial = 1.0 if any(k in ln for ln in lines) else 0.0
+    partial = 1.0 if k in joined else 0.0
     return max(partial * 0.95, (best[1] / 100.0) if best else 0.0)
 
 
 def identify(doc: Document, maps: tuple[TableMap, ...]) -> Identified:
     lines = doc_lines(doc)
     lineset = set(lines)
+    joined = "\n".join(lines)
     doc_years = set(years("\n".join(lines)))
     ranking: list[tuple[TableMap, float, int]] = []
     for m in maps:
         shift = year_shift(m, doc_years)
-        title = max(_found(shift_years(t, shift), lines, lineset) for t in m.identify.titles)
-        kw = [_found(shift_years(k, shift), lines, lineset) for k in m.identify.keywords]
+        title = max(_found(shift_years(t, shift), lines, lineset, joined) for t in m.identify.titles)
+        kw = [_found(shift_years(k, shift), lines, lineset, joined) for k in m.identify.keywords]
         kscore = sum(1.0 if s >= 0.9 else s * 0.5 for s in kw) / len(kw)
         ranking.append((m, round(0.3 * title + 0.7 * kscore, 3), shift))
     ranking.sort(key=lambda x: -x[1])

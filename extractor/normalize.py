@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 EMPTY_TOKENS = {"无", "/", "／", "—", "——", "-", "--", "－", "暂无", "无。", "n/a", "na", "none", "空", "\\"}
 PLACEHOLDER = re.compile(r"^[\sPpXx×/／页（）()下同、，,.…]*$")
@@ -23,6 +24,9 @@ UNITS: dict[str, tuple[str, float]] = {
     "%": ("pct", 1.0),
     "个": ("count", 1.0), "家": ("count", 1.0), "件": ("count", 1.0), "次": ("count", 1.0), "项": ("count", 1.0),
     "亩": ("mu", 1.0), "平方公里": ("km2", 1.0), "㎡": ("m2", 1.0), "平方米": ("m2", 1.0),
+    "吨": ("t", 1.0), "万吨": ("t", 1e4), "吨标准煤": ("tce", 1.0), "万吨标准煤": ("tce", 1e4),
+    "吨标准煤/万元": ("tce_per_cny", 1.0), "吨二氧化碳/万元": ("tco2_per_cny", 1.0), "吨/万元": ("t_per_cny", 1.0),
+    "万元/亩": ("cny_per_mu", 1.0), "万元/人": ("cny_per_person", 1.0),
 }
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 NUMBER = re.compile(rf"^([+-]?)(\d{{1,3}}(?:,\d{{3}})+|\d+)?(\.\d+)?\s*({_UNIT_ALT})?$")
@@ -194,12 +198,13 @@ _PARSERS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def unit_from_label(label: str) -> str | None:
     """The unit printed in a label: '集群产值（亿元）' → 亿元, '企业数量（个，需…）' → 个, '（%）' → %."""
     for m in reversed(list(re.finditer(r"[（(]([^（）()]*)[)）]", label))):
         head = re.split(r"[，,、]", m.group(1).strip())[0].strip()
         head = head.replace("％", "%")
-        if head in UNITS or head in ("吨二氧化碳/万元", "吨标准煤/万元", "吨/万元", "万元/亩", "万元/人"):
+        if head in UNITS:
             return head
     return None
 

@@ -33,6 +33,7 @@ def years(text: str) -> list[int]:
     return [int(y) for y in YEAR.findall(text)]
 
 
+@lru_cache(maxsize=262144)
 def score(a: str, b: str) -> float:
     """Similarity 0–1 of two labels in canonical form."""
     ca, cb = canon(a), canon(b)
@@ -43,6 +44,7 @@ def score(a: str, b: str) -> float:
     return fuzz.ratio(ca, cb) / 100.0
 
 
+@lru_cache(maxsize=262144)
 def line_score(cell_text: str, label: str) -> float:
     """How well a cell carries ``label``: the whole text, or one of its lines / its part before '：'."""
     best = score(cell_text, label)
