@@ -86,7 +86,8 @@ def _number_core(t: str, unit: str | None, vtype: str) -> Parsed:
     m = NUMBER.match(s)
     if not m or (m.group(2) is None and m.group(3) is None):
         # repair: a number followed by a trailing note, e.g. "12（估算）"
-        m2 = re.match(rf"^([+-]?\d[\d,]*(?:\.\d+)?)\s*({_UNIT_ALT})?(.+)$", s)
+        # only a bracketed note may follow the number: "12（估算）"; anything else is not a number
+        m2 = re.match(rf"^([+-]?\d[\d,]*(?:\.\d+)?)\s*({_UNIT_ALT})?([（(].*)$", s)
         if not m2:
             p.invalid = True
             p.reasons.append(f"not a number: {t!r}")
