@@ -109,5 +109,35 @@ def check_maps(maps_dir: Path) -> None:
     sys.exit(3 if bad else 0)
 
 
+@main.command()
+@click.argument("outputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--missing", is_flag=True, help="also list required places left empty")
+def review(outputs: tuple[Path, ...], missing: bool) -> None:
+    """List the values a reviewer must check, from emitted JSON files or folders (worst first)."""
+    from rich.table import Table as RichTable
+
+    from .review import load_results, queue
+
+    table = RichTable("file", "where", "status", "raw", "value", "conf.", "reasons", "page", show_lines=False)
+    n = 0
+    for res in load_results(list(outputs)):
+        for it in queue(res, include_missing=missing):
+            n += 1
+            table.add_row(it.file, it.where, it.status, it.raw or "", str(it.value) if it.value is not None else "",
+                          f"{it.confidence:.2f}", it.reasons, str(it.page or ""))
+    Console().print(table)
+    click.echo(f"{n} item(s) to review")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+@click.option("--template", help="read as this template id")
+def inspect(file: Path, template: str | None) -> None:
+    """Show how FILE was read: the template scores, and where each section of the map was found."""
+    from .inspect import describe
+
+    click.echo(describe(file, template))
+
+
 if __name__ == "__main__":
     main()

@@ -66,3 +66,23 @@ def test_unsupported_file(tmp_path: Path):
     assert r.exit_code == 1
     rec = json.loads((tmp_path / "o" / "a.xls.json").read_text(encoding="utf-8"))
     assert rec["errors"][0]["code"] == "unsupported_format"
+
+
+def test_review_queue_reads_emitted_json(tmp_path: Path):
+    from conftest import SAMPLES
+    from extractor.review import load_results, queue
+
+    messy = SAMPLES / "docx" / "prov-cluster-2025-messy.docx"
+    r = CliRunner().invoke(main, ["extract", str(messy), "-o", str(tmp_path), "-q"])
+    assert r.exit_code == 0
+    items = queue(load_results([tmp_path])[0])
+    assert [i.status for i in items] == ["review", "review"]  # the two 万元 typed into 亿元 rows
+    assert all("万元" in i.raw for i in items)
+    r = CliRunner().invoke(main, ["review", str(tmp_path)])
+    assert r.exit_code == 0 and "2 item(s) to review" in r.output
+
+
+def test_inspect_shows_sections():
+    r = CliRunner().invoke(main, ["inspect", str(SHARED_TEMPLATES / "tj-amc-2025.docx")])
+    assert r.exit_code == 0
+    assert "read as tj-amc-2025" in r.output and "[list] 附表5" in r.output

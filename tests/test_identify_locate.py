@@ -46,3 +46,19 @@ def test_unknown_document(tmp_path: Path):
         identify(load(p), load_maps())
     res = extract(p)
     assert res.status == "error" and res.errors[0].code == "unknown_template"
+
+
+@pytest.mark.parametrize("tid", TEMPLATE_IDS)
+def test_pipeline_output_claims_every_fillable_place_once(tid):
+    """Run on the blank: the output has exactly one entry per fields.json place, under the same labels."""
+    import json
+    from collections import Counter
+
+    spec = json.loads((SHARED_TEMPLATES / f"{tid}.fields.json").read_text(encoding="utf-8"))
+    res = extract(SHARED_TEMPLATES / f"{tid}.docx")
+    want = Counter((f["table"], f["row_label"], f["column_label"]) for f in spec["fields"])
+    got = Counter((f.table, f.row_label, f.column_label) for f in res.fields)
+    got += Counter((t.table, t.row_label, t.column_label) for t in res.texts)
+    assert got == want, (want - got, got - want)
+    assert Counter((t.table, tuple(t.columns)) for t in res.tables) == \
+        Counter((t["table"], tuple(t["columns"])) for t in spec.get("list_tables", []))
