@@ -45,6 +45,7 @@ class Table:
     cells: list[Cell]
     page: int | None = None
     bbox: BBox | None = None
+    index: int = -1  # position among all tables of the document (nested ones too) in reading order
     _grid: list[list[Cell | None]] | None = field(default=None, repr=False)
 
     def grid(self) -> list[list[Cell | None]]:
@@ -104,6 +105,18 @@ class Document:
     sha256: str = ""
     needs_ocr_pages: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.renumber()
+
+    def renumber(self) -> None:
+        """Number every table (nested ones after their parent) in reading order; loaders that edit blocks call this."""
+        n = 0
+        for b in self.blocks:
+            if isinstance(b, Table):
+                for t in b.walk():
+                    t.index = n
+                    n += 1
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]

@@ -156,12 +156,9 @@ def _merge_segments(segs: list[str]) -> list[str]:
     return out
 
 
-_TABLE_ORDER: dict[int, int] = {}
-
-
 def _order(tc: TC) -> tuple[int, int, int]:
     t, c = tc
-    return (_TABLE_ORDER.get(id(t), 0), c.row, c.col)
+    return (t.index, c.row, c.col)
 
 
 def _pool(scope: Scope) -> list[TC]:
@@ -220,14 +217,6 @@ def literal_lines(template: str) -> list[str]:
 # ---------------------------------------------------------------- sections
 def map_sections(scopes: list[Scope], shift: int, edition_year: int) -> Mapped:
     out = Mapped()
-    _TABLE_ORDER.clear()
-    n = 0
-    for sc in scopes:
-        for r in sc.regions:
-            for t in r.table.walk():
-                if id(t) not in _TABLE_ORDER:
-                    _TABLE_ORDER[id(t)] = n
-                    n += 1
     for sc in scopes:
         s = sc.section
         if isinstance(s, FormSection):
@@ -386,7 +375,7 @@ def _find_columns(pool: list[TC], cols: list[ColumnSpec], shift: int) -> tuple[l
     cands = [find_path(pool, c.label, shift, direction="below") for c in cols]
     bands: dict[tuple[int, int], int] = {}
     for found in cands:
-        for key in {(_TABLE_ORDER.get(id(t), 0), c.row) for (t, c), _ in found}:
+        for key in {(t.index, c.row) for (t, c), _ in found}:
             bands[key] = 0
     for key in bands:
         bands[key] = sum(1 for found in cands if any(_in_band(tc, key) for tc, _ in found))
@@ -409,7 +398,7 @@ def _find_columns(pool: list[TC], cols: list[ColumnSpec], shift: int) -> tuple[l
 
 def _in_band(tc: TC, key: tuple[int, int]) -> bool:
     t, c = tc
-    return _TABLE_ORDER.get(id(t), 0) == key[0] and key[1] <= c.row <= key[1] + 2
+    return t.index == key[0] and key[1] <= c.row <= key[1] + 2
 
 
 def _col_cell(col: _Col, t: Table, row: int) -> Cell | None:
@@ -489,9 +478,9 @@ def _list(sc: Scope, s: ListSection, shift: int, all_lists: list[ListSection]) -
             cells = t.row_cells(row)
             texts = [canon(c.text) for c in cells if c.text.strip()]
             if t.is_full_width(row) and row > first:
-                return _finish(lh)
+                return lh
             if texts and any(x in others for x in texts) and sum(x in mine or x in others for x in texts) * 2 >= len(texts):
-                return _finish(lh)  # the header of another list: this one ends
+                return lh  # the header of another list: this one ends
             if texts and sum(x in mine for x in texts) * 2 >= len(texts) and len(texts) >= 2:
                 continue  # a repeated header row (table continued on a new page)
             first_text = cells[0].text if cells else ""
@@ -509,10 +498,6 @@ def _list(sc: Scope, s: ListSection, shift: int, all_lists: list[ListSection]) -
                                group=f"{s.id}#{len(lh.rows)}"))
             if any(h.raw and not is_blank(h.raw) and h.raw.strip() not in ("…", "...", "……") for h in rec):
                 lh.rows.append(rec)
-    return _finish(lh)
-
-
-def _finish(lh: ListHit) -> ListHit:
     return lh
 
 
@@ -565,13 +550,14 @@ def _narrative(sc: Scope, s: NarrativeSection, shift: int) -> TextHit:
     if sc.heading_paragraph is not None:
         page = page or sc.heading_paragraph.page
     text = strip_guidance("\n".join(parts), [shift_years(g, shift) for g in s.guidance + [s.table]])
-    limit = s.limit or _limit_of(heading) or _limit_of(s.table)
+    limit = s.limit or limit_of(heading) or limit_of(s.table)
     reasons = [] if sc.heading else ["section heading not found"]
     return TextHit(id=s.id, table=shift_years(s.table, shift), row_label=shift_years(s.table, shift), column_label=None,
                    heading=squash(heading), text=text or None, limit=limit, required=s.required, page=page,
                    score=sc.heading_score if sc.heading else 0.5, reasons=reasons)
 
 
-def _limit_of(text: str) -> int | None:
+def limit_of(text: str) -> int | None:
+    """The character limit printed in a heading or label: '（1000字以内）' → 1000."""
     m = re.search(r"(\d{2,5})\s*字", text)
     return int(m.group(1)) if m else None

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .contract import FieldValue, ListTable, Row, Text, Value
-from .mapping import Hit, ListHit, Mapped, TextHit
+from .mapping import Hit, ListHit, Mapped, TextHit, limit_of
 from .mapspec import Indicator
 from .normalize import Parsed, parse, parse_checks, unit_from_label
 from .text import years
@@ -125,13 +125,11 @@ def cell_value(hit: Hit, ctx: Context) -> Value:
 
 def text_value(t: TextHit | Hit, ctx: Context) -> Text:
     if isinstance(t, Hit):
-        from .mapping import _limit_of
-
         raw = t.raw
         text = raw.strip() if raw else None
         page, _ = _where(t)
         th = TextHit(id=t.id, table=t.table, row_label=t.row_label, column_label=t.column_label,
-                     heading=t.row_label, text=text or None, limit=_limit_of(t.row_label), required=t.required,
+                     heading=t.row_label, text=text or None, limit=limit_of(t.row_label), required=t.required,
                      page=page, score=t.label_score, reasons=list(t.reasons))
         if raw is None:
             th.reasons = th.reasons or ["place not found"]
@@ -232,8 +230,6 @@ def check_ranges(fields: list[FieldValue]) -> None:
         label = f.row_label + (f.column_label or "")
         if SHARE_WORDS.search(label) and not CHANGE_WORDS.search(label) and not 0 <= v <= 100:
             _fail(f, f"a share must lie between 0 and 100%: {v:g}")
-        elif f.type == "integer" or (f.value is not None and v < 0 and not CHANGE_WORDS.search(label)):
-            pass
 
 
 def check_counts(fields: list[FieldValue]) -> None:
