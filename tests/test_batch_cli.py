@@ -86,3 +86,23 @@ def test_inspect_shows_sections():
     r = CliRunner().invoke(main, ["inspect", str(SHARED_TEMPLATES / "tj-amc-2025.docx")])
     assert r.exit_code == 0
     assert "read as tj-amc-2025" in r.output and "[list] 附表5" in r.output
+
+
+def test_xlsx_export(tmp_path: Path):
+    from openpyxl import load_workbook
+
+    from conftest import SAMPLES
+
+    doc = SAMPLES / "docx" / "tj-amc-2025-filled.docx"
+    r = CliRunner().invoke(main, ["extract", str(doc), "-o", str(tmp_path), "-q", "--xlsx", str(tmp_path / "v.xlsx")])
+    assert r.exit_code == 0
+    ws = load_workbook(tmp_path / "v.xlsx").active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0] == "file"
+    from truth import load_truth
+
+    truth = load_truth(doc.with_name(doc.name + ".truth.json"))
+    want = next(f["value"] for f in truth["fields"] if f["row_label"] == "集群名称")
+    got = [row[9] for row in rows[1:] if row[6] == "cluster_name"]
+    assert got == [want]
+    assert sum(1 for row in rows[1:] if row[5] is not None) > 10  # list-table cells carry their row index

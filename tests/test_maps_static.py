@@ -57,3 +57,33 @@ def test_every_catalogue_id_is_used():
         used |= set(load_map(MAPS_DIR / f"{tid}.yaml").field_ids())
     unused = sorted(set(cat) - used)
     assert not unused, f"catalogue entries no map uses: {unused}"
+
+
+def test_map_author_errors_are_typed(tmp_path):
+    """A broken map raises MapError (the author's error), never an input error; check-maps exits 3."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from extractor.cli import main
+    from extractor.errors import InputError, MapError
+    from extractor.maps import load_maps
+
+    shutil.copy(MAPS_DIR / "catalogue.yaml", tmp_path / "catalogue.yaml")
+    text = (MAPS_DIR / "tj-amc-2025.yaml").read_text(encoding="utf-8")
+    (tmp_path / "tj-amc-2025.yaml").write_text(text.replace("layout: form", "layout: from", 1), encoding="utf-8")
+    with pytest.raises(MapError) as e:
+        load_maps(tmp_path)
+    assert not isinstance(e.value, InputError) and "tj-amc-2025.yaml" in str(e.value)
+    r = CliRunner().invoke(main, ["check-maps", "--maps-dir", str(tmp_path)])
+    assert r.exit_code == 3
+
+
+def test_unknown_keys_are_rejected(tmp_path):
+    from extractor.errors import MapError
+
+    text = (MAPS_DIR / "gx-amc-2025.yaml").read_text(encoding="utf-8")
+    p = tmp_path / "x.yaml"
+    p.write_text(text.replace("edition_year: 2025", "edition_year: 2025\nedition: 2025", 1), encoding="utf-8")
+    with pytest.raises(MapError, match="edition"):
+        load_map(p)
