@@ -44,3 +44,22 @@ def test_corrupt_docx(tmp_path: Path):
     p.write_bytes(b"PK\x03\x04garbage")
     with pytest.raises(CorruptFile):
         load(p)
+
+
+def test_symbol_ticks_and_tracked_changes(tmp_path: Path):
+    """Wingdings ticks (w:sym) become ☑/□; deleted revisions are not text; inserted ones are."""
+    from docx import Document as Docx
+    from docx.oxml import parse_xml
+
+    W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d = Docx()
+    t = d.add_table(rows=1, cols=2)
+    t.cell(0, 0).text = "工业软件应用率稳步提升"
+    p = t.cell(0, 1).paragraphs[0]._p
+    p.append(parse_xml(f'<w:r {W}><w:sym w:font="Wingdings" w:char="F0FE"/><w:t>是</w:t></w:r>'))
+    p.append(parse_xml(f'<w:r {W}><w:sym w:font="Wingdings" w:char="F0A8"/><w:t>否</w:t></w:r>'))
+    p.append(parse_xml(f'<w:del {W} w:id="1" w:author="a"><w:r><w:delText>旧值</w:delText></w:r></w:del>'))
+    p.append(parse_xml(f'<w:ins {W} w:id="2" w:author="a"><w:r><w:t>（已核）</w:t></w:r></w:ins>'))
+    d.save(tmp_path / "s.docx")
+    cell = load(tmp_path / "s.docx").tables()[0].cells[1]
+    assert cell.text == "☑是□否（已核）"

@@ -11,8 +11,9 @@ from ..errors import CorruptFile, UnsupportedFormat
 from ..ir import Document
 from .docx import load_docx
 from .legacy import load_legacy
+from .pdf import load_pdf
 
-SUPPORTED = {".docx": "docx", ".doc": "doc", ".wps": "wps"}
+SUPPORTED = {".docx": "docx", ".doc": "doc", ".wps": "wps", ".pdf": "pdf"}
 
 
 def sniff(path: Path, head: bytes) -> str:
@@ -25,7 +26,7 @@ def sniff(path: Path, head: bytes) -> str:
         return "pdf"
     if suffix in SUPPORTED:
         return SUPPORTED[suffix]
-    raise UnsupportedFormat(f"unsupported file type {suffix or '(no suffix)'}: supported are .docx, .doc, .wps")
+    raise UnsupportedFormat(f"unsupported file type {suffix or '(no suffix)'}: supported are .docx, .doc, .wps, .pdf")
 
 
 def load(path: Path) -> Document:
@@ -43,6 +44,10 @@ def load(path: Path) -> Document:
         doc = load_docx(path)
     elif fmt in ("doc", "wps"):
         doc = load_legacy(path, fmt)
+    elif fmt == "pdf":
+        if not data.startswith(b"%PDF") and b"%PDF" not in data[:1024]:
+            raise CorruptFile("not a PDF file")
+        doc = load_pdf(path)
     else:
         raise UnsupportedFormat(f"{fmt.upper()} input is not supported yet: convert it to .docx")
     doc.sha256 = hashlib.sha256(data).hexdigest()

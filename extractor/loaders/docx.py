@@ -77,6 +77,23 @@ class _Pager:
 
 
 def _para_text(p: etree._Element) -> str:
+    """Text of a paragraph. Fast path: one C-level iteration over the text-bearing tags; the recursive walk
+    only where alternate content (mc:Fallback duplicates) is present."""
+    if p.find(".//{%s}Fallback" % MC) is None:
+        out_fast: list[str] = []
+        for ch in p.iter(T_T, T_TAB, T_BR, T_CR, T_NOBREAKHYPHEN, T_SYM):
+            tag = ch.tag
+            if tag == T_T:
+                out_fast.append(ch.text or "")
+            elif tag == T_TAB:
+                out_fast.append("\t")
+            elif tag == T_NOBREAKHYPHEN:
+                out_fast.append("-")
+            elif tag == T_SYM:
+                out_fast.append(_sym(ch))
+            elif ch.get(T_TYPE) != "page":
+                out_fast.append("\n")
+        return "".join(out_fast)
     out: list[str] = []
 
     def walk(el: etree._Element) -> None:
@@ -94,11 +111,7 @@ def _para_text(p: etree._Element) -> str:
             elif tag == T_NOBREAKHYPHEN:
                 out.append("-")
             elif tag == T_SYM:
-                font = (ch.get(T_FONT) or "").lower()
-                code = (ch.get(T_CHAR) or "").lower()
-                if len(code) == 4 and not code.startswith("f"):
-                    code = "f" + code[1:]
-                out.append(SYMBOLS.get((font, code), "□" if "wingdings" in font else ""))
+                out.append(_sym(ch))
             elif tag == T_TBL:
                 continue
             else:
@@ -106,6 +119,15 @@ def _para_text(p: etree._Element) -> str:
 
     walk(p)
     return "".join(out)
+
+
+def _sym(ch: etree._Element) -> str:
+    """A Word symbol-font character (w:sym) as Unicode: Wingdings boxes and ticks."""
+    font = (ch.get(T_FONT) or "").lower()
+    code = (ch.get(T_CHAR) or "").lower()
+    if len(code) == 4 and not code.startswith("f"):
+        code = "f" + code[1:]
+    return SYMBOLS.get((font, code), "□" if "wingdings" in font else "")
 
 
 def _style(p: etree._Element) -> str:
