@@ -1305,6 +1305,8 @@ class Gen:
                 return 12
             if name == "（三）在建项目库":
                 return 6
+        if self.variant in ("long", "landscape") and name == "（一）现有企业库":
+            return LONG_LIST_ROWS  # a list table crossing pages (PDF samples)
         fixed = {"一、集群基本信息": 2, "2.3 集群重点项目建设情况": 8, "省级及以上集群技术创新载体": 6,
                  "集群研发投入前十位企业": 10, "（一）现有企业库": 8, "（二）拟引进企业库": 3, "（三）在建项目库": 3,
                  "（四）拟建项目库": 3, "附表5 重点项目组织实施情况及成效": 2}
@@ -1824,6 +1826,66 @@ def verify_place(pl: Place, v: Val) -> str | None:
 # Variants (messy) and the build of one document
 # ==========================================================================
 
+LONG_LIST_ROWS = 34
+
+
+def repeat_header(table, rows: int = 1):
+    """Mark the first ``rows`` rows of a Word table as a header repeated on every page."""
+    for tr in table._tbl.findall(qn("w:tr"))[:rows]:
+        trpr = tr.find(qn("w:trPr"))
+        if trpr is None:
+            trpr = OxmlElement("w:trPr")
+            tr.insert(0, trpr)
+        trpr.append(OxmlElement("w:tblHeader"))
+
+
+def widen_table(tbl, factor: float):
+    """Scale the fixed widths (twips) of a Word table: grid columns, table and cell widths."""
+    for el in tbl.iter(qn("w:gridCol"), qn("w:tblW"), qn("w:tcW")):
+        v = el.get(qn("w:w"))
+        if v and v.isdigit() and el.get(qn("w:type"), "dxa") == "dxa":
+            el.set(qn("w:w"), str(int(int(v) * factor)))
+
+
+def landscape_section(doc, first_par, last_table):
+    """Put the body from ``first_par`` to ``last_table`` (inclusive) into a landscape section of its own;
+    its tables are widened to the landscape text width."""
+    body_sect = doc.element.body.find(qn("w:sectPr"))
+    portrait = copy.deepcopy(body_sect)
+    for ref in portrait.findall(qn("w:headerReference")) + portrait.findall(qn("w:footerReference")):
+        portrait.remove(ref)
+    land = copy.deepcopy(portrait)
+    pg = land.find(qn("w:pgSz"))
+    w, h = pg.get(qn("w:w")), pg.get(qn("w:h"))
+    pg.set(qn("w:w"), h)
+    pg.set(qn("w:h"), w)
+    pg.set(qn("w:orient"), "landscape")
+    mar = land.find(qn("w:pgMar"))
+    if mar is not None:  # the page turns: so do its margins
+        t, r, b, l_ = (mar.get(qn(f"w:{k}")) for k in ("top", "right", "bottom", "left"))
+        for k, v in (("top", l_), ("right", t), ("bottom", r), ("left", b)):
+            if v is not None:
+                mar.set(qn(f"w:{k}"), v)
+    def text_width(sect) -> int:
+        pg, mar = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+        return int(pg.get(qn("w:w"))) - int(mar.get(qn("w:left"))) - int(mar.get(qn("w:right")))
+
+    factor = text_width(land) / text_width(portrait)
+    el = first_par
+    while el is not None:
+        if el.tag == qn("w:tbl"):
+            widen_table(el, factor)
+        if el is last_table:
+            break
+        el = el.getnext()
+    for sect, anchor, before in ((portrait, first_par, True), (land, last_table, False)):
+        p = OxmlElement("w:p")
+        ppr = OxmlElement("w:pPr")
+        ppr.append(sect)
+        p.append(ppr)
+        (anchor.addprevious if before else anchor.addnext)(p)
+
+
 MESSY_DELETE = {"目  录", "一、集群基本信息", "二、……", "（XX市XX集群/XX市XX区XX集群/XX县（市）XX集群）"}
 
 
@@ -1914,6 +1976,13 @@ def build(tid: str, variant: str, name: str, tdir: Path, outdir: Path, seed: int
             if p.text in MESSY_DELETE:
                 p._p.getparent().remove(p._p)
         split_table(by_name["集群研发投入前十位企业"].table, 4)
+    if variant in ("long", "landscape"):
+        by_name = {l.entry["table"]: l for l in lists}
+        if variant == "long":
+            repeat_header(by_name["（一）现有企业库"].table, rows=2)  # its header has two rows
+        else:
+            head = next(p for p in doc.paragraphs if p.text.startswith("六、"))
+            landscape_section(doc, head._p, by_name["（四）拟建项目库"].table._tbl)
     save_reproducible(doc, dst)
 
     # ---- truth -------------------------------------------------------------
@@ -1955,6 +2024,11 @@ OUTPUTS = [(tid, "filled", f"{tid}-filled", 0) for tid in TEMPLATE_IDS] + [
     ("prov-cluster-2025", "messy", "prov-cluster-2025-messy", 0),
     ("gx-sme-2024", "nextyear", "gx-sme-2024-nextyear", 1),
 ]
+# Layout variants for the PDF samples (samples/render_pdf.py); made only when named on the command line.
+EXTRA_OUTPUTS = [
+    ("prov-cluster-2025", "long", "prov-cluster-2025-long", 0),  # （一）现有企业库 with 34 rows, header repeated
+    ("prov-cluster-2025", "landscape", "prov-cluster-2025-landscape", 0),  # 四库 in a landscape section, 34 rows
+]
 
 
 def main(argv=None) -> int:
@@ -1962,12 +2036,15 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "docx", help="output folder (default: samples/docx)")
     ap.add_argument("--seed", type=int, default=20250318, help="random seed (default: 20250318)")
     ap.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, help="folder of the blank templates")
-    ap.add_argument("names", nargs="*", help="only these outputs (e.g. gx-amc-2025-filled)")
+    ap.add_argument("names", nargs="*", help="only these outputs (e.g. gx-amc-2025-filled); the layout variants "
+                    "prov-cluster-2025-long / -landscape only when named")
     args = ap.parse_args(argv)
     load_specs(args.templates)
     args.out.mkdir(parents=True, exist_ok=True)
-    for tid, variant, name, shift in OUTPUTS:
-        if args.names and name not in args.names:
+    for out in OUTPUTS + EXTRA_OUTPUTS:
+        tid, variant, name, shift = out
+        wanted = name in args.names if args.names else out not in EXTRA_OUTPUTS
+        if not wanted:
             continue
         info = build(tid, variant, name, args.templates, args.out, args.seed, shift)
         print(f"{info['document']:36s} {info['bytes'] / 1024:6.1f} KB  fields={info['fields']:3d}  "

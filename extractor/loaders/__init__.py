@@ -7,13 +7,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..errors import CorruptFile, UnsupportedFormat
+from ..errors import CorruptFile, NeedsOCR, UnsupportedFormat
 from ..ir import Document
 from .docx import load_docx
 from .legacy import load_legacy
 from .pdf import load_pdf
 
-SUPPORTED = {".docx": "docx", ".doc": "doc", ".wps": "wps", ".pdf": "pdf"}
+SUPPORTED = {".docx": "docx", ".doc": "doc", ".wps": "wps", ".pdf": "pdf",
+             ".jpg": "image", ".jpeg": "image", ".png": "image", ".tif": "image", ".tiff": "image"}
+IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*")
 
 
 def sniff(path: Path, head: bytes) -> str:
@@ -24,9 +26,11 @@ def sniff(path: Path, head: bytes) -> str:
         return "wps" if suffix == ".wps" else "doc"
     if head.startswith(b"%PDF"):
         return "pdf"
+    if head.startswith(IMAGE_MAGIC):
+        return "image"
     if suffix in SUPPORTED:
         return SUPPORTED[suffix]
-    raise UnsupportedFormat(f"unsupported file type {suffix or '(no suffix)'}: supported are .docx, .doc, .wps, .pdf")
+    raise UnsupportedFormat(f"unsupported file type {suffix or '(no suffix)'}: supported are .docx, .doc, .wps, .pdf, .jpg, .png, .tif")
 
 
 def load(path: Path) -> Document:
@@ -47,7 +51,20 @@ def load(path: Path) -> Document:
     elif fmt == "pdf":
         if not data.startswith(b"%PDF") and b"%PDF" not in data[:1024]:
             raise CorruptFile("not a PDF file")
-        doc = load_pdf(path)
+        try:
+            doc = load_pdf(path)
+        except NeedsOCR:
+            from .scan import load_scanned_pdf  # no text layer at all: a scan
+
+            doc = load_scanned_pdf(path)
+        if doc.needs_ocr_pages:
+            from .scan import fill_ocr_pages  # some pages scanned
+
+            doc = fill_ocr_pages(doc)
+    elif fmt == "image":
+        from .scan import load_image
+
+        doc = load_image(path)
     else:
         raise UnsupportedFormat(f"{fmt.upper()} input is not supported yet: convert it to .docx")
     doc.sha256 = hashlib.sha256(data).hexdigest()

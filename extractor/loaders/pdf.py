@@ -39,10 +39,17 @@ SNAP = 3.0  # pt: ruling lines closer than this are one line
 MIN_EDGE = 3.0  # pt: shorter ruling segments are ignored
 GRID_TOL = 1.5  # pt: cell boundaries closer than this are one grid line
 MIN_BOX_W, MIN_BOX_H = 20.0, 10.0  # a lone rectangle smaller than this is not a table (tick boxes, underlines)
-SCAN_MAX_CHARS = 10  # a page with fewer characters than this and a big image is a scan
-SCAN_MIN_IMAGE = 0.3  # share of the page area covered by images on a scanned page
+MAX_SPLIT_GAP = 30.0  # pt: a row split by a page break leaves less than this free at the page bottom
+# a scan: a page with images over SCAN_MIN_IMAGE of its area and fewer characters than SCAN_MAX_CHARS, or
+# over SCAN_FULL_IMAGE of it and only a few words (a scanner's stamp or a page number on the image)
+SCAN_MAX_CHARS, SCAN_MIN_IMAGE = 10, 0.3
+SCAN_FEW_CHARS, SCAN_FULL_IMAGE = 40, 0.6
 
 _PAGE_NO = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}\s*(页)?\s*([/／]\s*\d{1,4}|共\s*\d{1,4}\s*页)?[-—–－\s]*$")
+# a cell that starts like this goes on from the cell above (a hint or a seal line of the same label)
+_GOES_ON = re.compile(r"^[（(]\s*(注|备注|说明|需|含|包括|不含|如|单位盖章|盖章|签字|签章)")
+_SENTENCE_END = set("。：；！？:;!?")
+_PUNCT = set("，。、；：？！）》」』”’,.;:?!)%")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
@@ -102,7 +109,7 @@ class PTable:
     grid: list[list[Cell | None]] = field(default_factory=list)
     parent: Cell | None = None  # set for nested tables
     children: list["PTable"] = field(default_factory=list)
-    chars: dict[int, list[Ch]] = field(default_factory=dict)  # id(cell) -> chars
+    cont: bool = False  # a nested table at the top of the lower part of a split cell
 
 
 def _char_text(c: dict) -> str:
@@ -200,13 +207,17 @@ def _lines(chars: list[Ch]) -> list[Line]:
         ink = [c for c in g if c.text.strip()]
         if not ink:
             continue
+        if len(ink) < len(g):
+            g = _real_spaces(g)
         parts: list[str] = []
         prev: Ch | None = None
         for c in g:
             if prev is not None and c.text != " " and prev.text != " ":
                 gap = c.x0 - prev.x1
-                if gap > 0.3 * max(c.size, prev.size, 1.0):
-                    parts.append(" " * max(1, min(4, int(round(gap / max(0.5 * c.size, 1.0))))))
+                size = max(c.size, prev.size, 1.0)
+                latin = prev.text.isascii() and c.text.isascii()
+                if gap > (0.3 if latin else 1.0) * size:
+                    parts.append(" " * max(1, min(4, int(round(gap / max(0.5 * size, 1.0))))))
             parts.append(c.text)
             prev = c
         text = "".join(parts).strip()
@@ -217,8 +228,28 @@ def _lines(chars: list[Ch]) -> list[Line]:
     return out
 
 
-def _first_token_width(line: Line) -> float:
-    """Width of what could not fit at the end of the previous line: a CJK char (plus closing punctuation) or a word."""
+def _real_spaces(g: list[Ch]) -> list[Ch]:
+    """Drop space glyphs drawn over their neighbours (LibreOffice writes them around underlined runs),
+    and runs of spaces: one space stands for a gap."""
+    out: list[Ch] = []
+    for i, c in enumerate(g):
+        if c.text.strip():
+            out.append(c)
+            continue
+        w = max(c.x1 - c.x0, 0.1)
+        prev = next((x for x in reversed(g[:i]) if x.text.strip()), None)
+        nxt = next((x for x in g[i + 1:] if x.text.strip()), None)
+        if prev is not None and prev.x1 - c.x0 > 0.4 * w or nxt is not None and c.x1 - nxt.x0 > 0.4 * w:
+            continue
+        if out and not out[-1].text.strip():
+            continue
+        out.append(c)
+    return out
+
+
+def _first_token_width(line: Line, after: Line | None = None) -> float:
+    """Width of what could not fit at the end of the previous line (``after``): a CJK char (plus closing
+    punctuation) or a word (plus the extra space set between CJK and Latin text)."""
     ink = [c for c in line.chars if c.text.strip()]
     if not ink:
         return 0.0
@@ -229,37 +260,51 @@ def _first_token_width(line: Line) -> float:
             if c.x0 - end > 0.2 * c.size or not _ASCII_WORD.match(c.text) and c.text not in ".,-%)":
                 break
             end = c.x1
-        return end - first.x0
+        extra = 0.25 * first.size if after is not None and after.text and not after.text[-1].isascii() else 0.0
+        return end - first.x0 + extra
     w = first.x1 - first.x0
-    if len(ink) > 1 and ink[1].text in "，。、；：？！）》」』”’,.;:?!)%":
+    if len(ink) > 1 and ink[1].text in _PUNCT:
         w += ink[1].x1 - ink[1].x0
     return w
 
 
-def _wraps(prev: Line, nxt: Line, right: float) -> bool:
-    """Does ``prev`` continue in ``nxt`` (it ran up to the right edge ``right``)?"""
+def _wraps(prev: Line, nxt: Line, right: float | None = None, width: float | None = None) -> bool:
+    """Does ``prev`` continue in ``nxt``: it ran up to the right edge ``right`` (page text), or it is as
+    full as a column ``width`` wide allows (cell text, whatever its alignment)?"""
     if nxt.top < prev.bottom - 1:  # not below
         return False
-    if nxt.top - prev.bottom > 1.2 * max(prev.size, nxt.size):
+    if nxt.top - prev.bottom > 1.8 * max(prev.size, nxt.size):
         return False
     if abs(prev.size - nxt.size) > 1.5:
         return False
-    room = right - prev.x1
-    return room < _first_token_width(nxt) + 0.6 * max(prev.size, nxt.size)
+    if prev.text[-1] in _SENTENCE_END:
+        return False  # a sentence ends at the edge: taken as the end of its paragraph (guidance, then the answer)
+    if width is not None:
+        return _fills(prev, nxt, width, right)
+    if prev.x0 - nxt.x0 > 2.5 * max(prev.size, nxt.size):
+        return False
+    # page text: ``right`` is the margin itself; the next word must really not have fitted
+    return right - prev.x1 < _first_token_width(nxt, prev) - 0.02 * max(prev.size, nxt.size)
 
 
-def _join(a: str, b: str) -> str:
-    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+def _join(a: str, b: str, room: float = 0.0, size: float = 10.0) -> str:
+    """Join a wrapped line to the next: a space between Latin words, none inside a word broken at the edge."""
+    if a and b and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha() and room > 0.6 * size:
         return a + " " + b
     return a + b
 
 
-def _paragraphs(lines: list[Line], right: float) -> list[Para]:
+def _paragraphs(lines: list[Line], right: float | None = None, width: float | None = None,
+                left: float | None = None) -> list[Para]:
+    """Lines → paragraphs. ``left``: a wrapped page paragraph goes on at the left margin."""
     out: list[Para] = []
     for ln in lines:
-        if out and _wraps(out[-1].lines[-1], ln, right):
+        if out and (left is None or ln.x0 <= max(left, out[-1].lines[-1].x0) + 0.6 * ln.size) \
+                and _wraps(out[-1].lines[-1], ln, right, width):
             p = out[-1]
-            p.text = _join(p.text, ln.text)
+            last = p.lines[-1]
+            room = (right - last.x1) if right is not None else 0.0
+            p.text = _join(p.text, ln.text, room, ln.size)
             p.x0, p.x1 = min(p.x0, ln.x0), max(p.x1, ln.x1)
             p.bottom = max(p.bottom, ln.bottom)
             p.lines.append(ln)
@@ -353,6 +398,17 @@ def _find_tables(edges: list[dict], page_no: int) -> list[PTable]:
                     k1 = k
                     while k1 < len(row) and row[k1] is None:
                         k1 += 1
+                    above = grid[r - 1][k] if r > 0 else None
+                    if (k == 0 and above is not None and above.col == 0 and above.colspan == k1
+                            and all(grid[rr][0] is None for rr in range(r, len(grid)))):
+                        # the label column ends open at the bottom (LibreOffice draws a merged label that
+                        # runs to the table's last row without its last part): the label goes on
+                        above.rowspan = len(grid) - above.row
+                        for rr in range(r, len(grid)):
+                            for j in range(k, k1):
+                                grid[rr][j] = above
+                        k = k1
+                        continue
                     cell = Cell(row=r, col=k, colspan=k1 - k, page=page_no,
                                 bbox=(round(xs[k], 2), round(ys[r], 2), round(xs[k1], 2), round(ys[r + 1], 2)))
                     out.append(cell)
@@ -421,13 +477,28 @@ def _innermost(tables: list[PTable], x: float, y: float) -> tuple[PTable, Cell] 
     return found
 
 
+def _pad(cell: Cell, lines: list[Line]) -> float:
+    """The cell's inner margin: where its left-most line starts (at most Word's usual 0.19 cm)."""
+    return min(max(min(l.x0 for l in lines) - cell.bbox[0], 1.0), 5.8)
+
+
+def _fills(prev: Line, nxt: Line, width: float, right: float | None = None) -> bool:
+    """Would the first word of ``nxt`` have overflowed ``prev``: past the right edge ``right`` of a left-aligned
+    or justified line, or (whatever the alignment) out of a column ``width`` wide? Then ``prev`` wrapped."""
+    token, size = _first_token_width(nxt), max(prev.size, nxt.size)
+    if prev.x0 - nxt.x0 > 2.5 * size:
+        return False  # the line above starts far right of this one (right-aligned, a diagonal header)
+    if right is not None and right - prev.x1 < token + 0.25 * size:
+        return True
+    return (prev.x1 - prev.x0) + token > width - 0.35 * size
+
+
 def _cell_text(cell: Cell, chars: list[Ch]) -> tuple[str, list[Para]]:
     lines = _lines(chars)
     if not lines:
         return "", []
-    x0, _, x1, _ = cell.bbox
-    pad = min(max(min(l.x0 for l in lines) - x0, 1.0), 7.0)
-    paras = _paragraphs(lines, x1 - pad)
+    pad = _pad(cell, lines)
+    paras = _paragraphs(lines, cell.bbox[2] - pad, cell.bbox[2] - cell.bbox[0] - 2 * pad)
     return "\n".join(p.text for p in paras), paras
 
 
@@ -451,6 +522,8 @@ class PageContent:
     items: list  # Para | PTable (top-level), in reading order
     scanned: bool = False
     has_text: bool = False
+    text_left: float = 0.0
+    text_right: float = 0.0
     last_paras: dict = field(default_factory=dict)  # id(cell) -> paragraphs (for split-row joins)
 
 
@@ -474,13 +547,14 @@ def read_page(page, number: int) -> PageContent:
     raw = page.chars
     w, h = float(page.width), float(page.height)
     ink = [c for c in raw if c["text"].strip()]
-    if len(ink) < SCAN_MAX_CHARS:
+    if len(ink) < SCAN_FEW_CHARS:
         img_area = 0.0
         for im in page.images:
             iw = max(0.0, min(im["x1"], w) - max(im["x0"], 0.0))
             ih = max(0.0, min(im["bottom"], h) - max(im["top"], 0.0))
             img_area += iw * ih
-        if img_area >= SCAN_MIN_IMAGE * w * h:
+        share = img_area / (w * h)
+        if share >= SCAN_FULL_IMAGE or len(ink) < SCAN_MAX_CHARS and share >= SCAN_MIN_IMAGE:
             return PageContent(number, w, h, [], scanned=True)
     rot = _rotation_of(ink) if ink else 0
     f, w2, h2 = _turn(rot, w, h)
@@ -505,21 +579,22 @@ def read_page(page, number: int) -> PageContent:
             cell.text, paras = _cell_text(cell, by_cell.get(id(cell), []))
             content.last_paras[id(cell)] = paras
     lines = [l for l in _lines(loose) if not _is_page_number(l, h2)]
-    right = max([l.x1 for l in lines] + [t.bbox[2] for t in tables if t.parent is None] + [0.0])
     items: list = []
     top_tables = [t for t in tables if t.parent is None]
-    # paragraphs between tables: group the lines of each vertical stretch separately
+    # text between tables: each vertical stretch of lines becomes paragraphs later (the text area is known then)
     ti = 0
     stretch: list[Line] = []
     for ln in lines + [None]:
         while ti < len(top_tables) and (ln is None or top_tables[ti].bbox[1] <= ln.top):
-            items.extend(_paragraphs(stretch, right))
+            if stretch:
+                items.append(stretch)
             stretch = []
             items.append(top_tables[ti])
             ti += 1
         if ln is not None:
             stretch.append(ln)
-    items.extend(_paragraphs(stretch, right))
+    if stretch:
+        items.append(stretch)
     content.items = items
     return content
 
@@ -540,10 +615,6 @@ def _row_cells(t: PTable, r: int) -> list[Cell]:
     return out
 
 
-def _layout(cells: list[Cell], xs: list[float]) -> list[tuple[float, float]]:
-    return [(round(c.bbox[0]), round(c.bbox[2])) for c in cells]
-
-
 def _close(a: float, b: float, tol: float = 2.5) -> bool:
     return abs(a - b) <= tol
 
@@ -552,19 +623,35 @@ def _subset(xs: list[float], of: list[float], tol: float = 2.5) -> bool:
     return all(any(_close(x, y, tol) for y in of) for x in xs)
 
 
-def _continues(prev: PTable, nxt: PTable, body_top: float) -> bool:
+def _continues(first: PTable, prev: PTable, nxt: PTable, body_top: float) -> bool:
+    """Does ``nxt`` (at the top of a page) go on with the table whose parts so far are ``first`` … ``prev``?"""
     if not (_close(prev.bbox[0], nxt.bbox[0]) and _close(prev.bbox[2], nxt.bbox[2])):
         return False
     if nxt.bbox[1] > body_top + 8:
         return False  # something (an empty paragraph) stands above it: a new table
-    if not (_subset(nxt.xs, prev.xs) or _subset(prev.xs, nxt.xs) or len(nxt.xs) == len(prev.xs)):
+    if not _compatible(prev, nxt):
         return False
-    first = _row_cells(nxt, 0)
-    if len(first) == 1 and first[0].colspan == len(nxt.xs) - 1 and len(nxt.ys) > 2:
-        # starts with a full-width title row: a continuation only if it repeats the previous table's top row
-        top = _row_cells(prev, 0)
-        return len(top) == 1 and _canon(top[0].text) == _canon(first[0].text)
+    head = _row_cells(nxt, 0)
+    if len(head) == 1 and head[0].colspan == len(nxt.xs) - 1 > 1 and len(nxt.ys) > 2:
+        # starts with a full-width title row: a continuation only if it repeats the table's title row
+        top = _row_cells(first, 0)
+        return len(top) == 1 and _canon(top[0].text) == _canon(head[0].text)
     return True
+
+
+_FILL_LABEL = re.compile(r"^\s*([^：:\n]{1,8})[：:]")
+
+
+def _goes_on_fill(a: Cell, b: Cell) -> bool:
+    """A fill-in cell (数量：… 名称：…) cut by the page break: the part below starts with another blank's
+    label than the part above (the next row of such a table would start with the same one)."""
+    ma, mb = _FILL_LABEL.match(a.text), _FILL_LABEL.match(b.text)
+    return bool(ma and mb) and ma.group(1) != mb.group(1) and f"{mb.group(1)}：" not in a.text \
+        and f"{mb.group(1)}:" not in a.text
+
+
+def _compatible(prev: PTable, nxt: PTable) -> bool:
+    return _subset(nxt.xs, prev.xs) or _subset(prev.xs, nxt.xs) or len(nxt.xs) == len(prev.xs)
 
 
 def _canon(s: str) -> str:
@@ -572,30 +659,45 @@ def _canon(s: str) -> str:
 
 
 def _header_rows(first: PTable, nxt: PTable) -> int:
-    """How many top rows of ``nxt`` repeat rows near the top of ``first`` (a repeated table header)."""
+    """How many top rows of ``nxt`` repeat a block of rows near the top of ``first`` (a repeated table
+    header, possibly several rows with merged cells)."""
+    def block(t: PTable, start: int, k: int):
+        cells = [c for c in t.cells if start <= c.row < start + k]
+        if any(c.row + c.rowspan > start + k for c in cells) or not any(_canon(c.text) for c in cells):
+            return None
+        return sorted((c.row - start, c.bbox[0], c.bbox[2], c.rowspan, _canon(c.text)) for c in cells)
+
+    def same(a, b) -> bool:
+        # a repeated header may be drawn clipped (LibreOffice): its text a prefix of the first one's
+        if len(a) != len(b) or not all(x[0] == y[0] and x[3] == y[3] and _close(x[1], y[1]) and _close(x[2], y[2])
+                                       for x, y in zip(a, b)):
+            return False
+        if not all(x[4].startswith(y[4]) or y[4].startswith(x[4]) for x, y in zip(a, b)):
+            return False
+        full = [x for x in a if x[4]]
+        return sum(x[4] == y[4] for x, y in zip(a, b) if x[4]) * 2 >= len(full)
+
     best = 0
-    for s in range(0, min(4, len(first.ys) - 1)):
-        k = 0
-        while k < len(nxt.ys) - 2 and s + k < len(first.ys) - 1:
-            a, b = _row_cells(first, s + k), _row_cells(nxt, k)
-            if any(c.rowspan != 1 for c in a + b):
+    n_first, n_next = len(first.ys) - 1, len(nxt.ys) - 1
+    for k in range(1, min(4, n_next - 1) + 1):
+        b = block(nxt, 0, k)
+        if b is None:
+            continue
+        for s in range(0, min(4, n_first - k) + 1):
+            a = block(first, s, k)
+            if a is not None and same(a, b):
+                best = k
                 break
-            if len(a) != len(b) or any(_canon(x.text) != _canon(y.text) or not _close(x.bbox[0], y.bbox[0])
-                                       or not _close(x.bbox[2], y.bbox[2]) for x, y in zip(a, b)):
-                break
-            if not any(_canon(x.text) for x in a):
-                break
-            k += 1
-        best = max(best, k)
     return best
 
 
 class _Stitcher:
     """Builds the merged grid of a table that continues over several pages."""
 
-    def __init__(self, first: PTable, paras: dict):
+    def __init__(self, first: PTable, paras: dict, body_bottom: float):
         self.parts: list[PTable] = [first]
         self.paras = paras
+        self.body_bottom = body_bottom
         self.absorbed: list[dict[int, Cell]] = [{}]  # per part: id(cell) -> the cell above it absorbs it
         self.split: list[bool] = [False]  # per part: its first row is the rest of the previous part's last row
 
@@ -611,29 +713,71 @@ class _Stitcher:
             nxt.grid = nxt.grid[drop:]
         if len(nxt.ys) < 2:
             return
-        absorbed, split = self._join_rows(prev, nxt)
+        gap = self.body_bottom - prev.bbox[3]
+        absorbed, split = self._join_rows(prev, nxt, gap)
         self.parts.append(nxt)
         self.absorbed.append(absorbed)
         self.split.append(split)
 
-    def _join_rows(self, prev: PTable, nxt: PTable) -> tuple[dict[int, Cell], bool]:
-        """A row split by the page break, or a merged label column going on: merge into the cells above."""
+    def _join_rows(self, prev: PTable, nxt: PTable, gap: float) -> tuple[dict[int, Cell], bool]:
+        """Is the first row of ``nxt`` the rest of the last row of ``prev`` (a row split by the page break)?
+
+        Returns the cells of ``nxt`` that the cells above absorb, and whether the whole row was split.
+        Otherwise a merged label column may go on (its cell cut by the page break): the label cell above
+        absorbs the label cell below.
+        """
         last = len(prev.ys) - 2
         r0 = _row_cells(prev, last)
         r1 = _row_cells(nxt, 0)
-        if not r0 or not r1 or any(c.row != 0 for c in r1):
+        if not r0 or not r1 or any(c.row != 0 for c in r1) or not _close(r1[0].bbox[0], r0[0].bbox[0]):
             return {}, False
-        if r1[0].text.strip() or not _close(r1[0].bbox[0], r0[0].bbox[0]):
-            return {}, False
-        same_layout = [(round(c.bbox[0]), round(c.bbox[2])) for c in r0] == [(round(c.bbox[0]), round(c.bbox[2])) for c in r1]
-        full0 = [c for c in r0 if c.text.strip()]
-        full1 = [c for c in r1 if c.text.strip()]
+        same_layout = len(r0) == len(r1) and all(_close(a.bbox[0], b.bbox[0]) and _close(a.bbox[2], b.bbox[2])
+                                                 for a, b in zip(r0, r1))
+        refine = False
+        if not same_layout:
+            # the lower part may be finer: a header row cut by the page break, whose cell spanning two
+            # columns shows the next header row's two cells at once. Compare the cells that line up.
+            under = [[b for b in r1 if b.bbox[0] >= a.bbox[0] - 2.5 and b.bbox[2] <= a.bbox[2] + 2.5] for a in r0]
+            if all(under) and sum(len(u) for u in under) == len(r1) and any(len(u) > 1 for u in under):
+                pairs = [(a, u[0]) for a, u in zip(r0, under)
+                         if len(u) == 1 and _close(a.bbox[0], u[0].bbox[0]) and _close(a.bbox[2], u[0].bbox[2])]
+                if pairs and pairs[0][0] is r0[0]:
+                    refine = True
+                    r0, r1 = [a for a, _ in pairs], [b for _, b in pairs]
+        filled0 = [bool(c.text.strip()) for c in r0]
+        filled1 = [bool(c.text.strip()) for c in r1]
         split = False
-        if same_layout and full1:
-            if len(full1) < len(full0) - 1:
-                split = True
+        label_join = False
+        if (same_layout or refine) and any(filled1) and gap <= MAX_SPLIT_GAP:
+            wraps = [f0 and f1 and self._wrapped(a, b) for a, b, f0, f1 in zip(r0, r1, filled0, filled1)]
+            # cells filled above and empty below: short cells (a number, 序号) that did not need the next page
+            emptied = [i for i, (f0, f1) in enumerate(zip(filled0, filled1)) if f0 and not f1]
+            spans = r0[0].rowspan > 1 or r1[0].rowspan > 1
+            if len(r0) == 1 and not refine:
+                nested = any(ch.parent is r0[0] for ch in prev.children)
+                split = filled0[0] and (wraps[0] or self._lines(r0[0]) >= 3 or nested)
+            elif filled1[0] and _GOES_ON.match(r1[0].text):
+                split = filled0[0]
+            elif not emptied:
+                # every cell goes on below: a split row only if most ran, as CJK text, into the right edge
+                strong = [self._wrapped(a, b, strong=True) for a, b, f in zip(r0, r1, filled1) if f]
+                split = sum(strong) * 2 > len(strong)
+                label_join = not split and wraps[0] and spans  # a new row; its label, spanning rows, was cut
+            elif not filled1[0]:
+                # the label column is empty below: a split row, unless the label only spans rows (a vertical
+                # merge: then the row below is a new one under the same label, its cells shaped like these)
+                both = [(a, b) for a, b, f0, f1 in zip(r0[1:], r1[1:], filled0[1:], filled1[1:]) if f0 and f1]
+                split = filled0[0] and (
+                    len(r0) == 2 or len(emptied) >= 2 or any(_goes_on_fill(a, b) for a, b in both)
+                    or (bool(both) and all(self._wrapped(a, b, strong=True) for a, b in both)))
+            elif wraps[0]:
+                rest = [w for w, f in zip(wraps[1:], filled1[1:]) if f]
+                split = not (spans and not all(rest))
+                label_join = not split
             else:
-                split = any(a.text.strip() and b.text.strip() and self._wrapped(a, b) for a, b in zip(r0, r1))
+                # the label column starts a new paragraph below: split only if all the other text goes on
+                rest = [w for w, f in zip(wraps[1:], filled1[1:]) if f]
+                split = bool(rest) and all(rest) and not re.fullmatch(r"[\d.、\s]+", r1[0].text)
         if split:
             merged: dict[int, Cell] = {}
             for a, b in zip(r0, r1):
@@ -641,21 +785,62 @@ class _Stitcher:
                     a.text = self._concat(a, b)
                     self.paras[id(a)] = self.paras.get(id(b), [])
                 merged[id(b)] = a
-            return merged, True
-        # the label column continues (a vertically merged cell cut by the page break)
+                self._move_children(a, b, nxt)
+            # same cells below: they share the row above; finer cells below: they make the row after it
+            return merged, not refine
+        if refine:
+            return {}, False
         a, b = r0[0], r1[0]
-        if a.text.strip() and full1 and _close(a.bbox[2], b.bbox[2]):
+        if label_join:
+            a.text = self._concat(a, b)
+            self.paras[id(a)] = self.paras.get(id(b), [])
+            return {id(b): a}, False
+        # the label column continues (a vertically merged cell cut by the page break)
+        if not b.text.strip() and a.text.strip() and any(filled1) and _close(a.bbox[2], b.bbox[2]):
             return {id(b): a}, False
         return {}, False
 
-    def _wrapped(self, a: Cell, b: Cell) -> bool:
+    def _lines(self, c: Cell) -> int:
+        return sum(len(p.lines) for p in self.paras.get(id(c), []))
+
+    def _move_children(self, a: Cell, b: Cell, nxt: PTable) -> None:
+        """Nested tables of a split cell: those of the lower part go to the upper cell, stitched if they continue."""
+        kids = [ch for ch in nxt.children if ch.parent is b]
+        if not kids:
+            return
+        for ch in kids:
+            ch.cont = ch.bbox[1] - b.bbox[1] < 12
+            ch.parent = a
+
+    def _nested(self, kids: list[PTable]) -> list[Table]:
+        """The nested tables of one cell, those continued from the part above stitched on."""
+        groups: list[_Stitcher] = []
+        for k in kids:
+            if groups and k.cont:
+                g = groups[-1]
+                last = g.parts[-1]
+                if _close(last.bbox[0], k.bbox[0]) and _close(last.bbox[2], k.bbox[2]) and _compatible(last, k):
+                    g.body_bottom = last.bbox[3] + 5.0  # inside a cell: no page-end evidence, text rules only
+                    g.add(k)
+                    continue
+            groups.append(_Stitcher(k, self.paras, k.bbox[3] + 5.0))
+        return [g.table() if len(g.parts) > 1 else _to_ir(g.parts[0]) for g in groups]
+
+    def _wrapped(self, a: Cell, b: Cell, strong: bool = False) -> bool:
+        """Did the text of ``a`` wrap into ``b``? ``strong``: CJK text that ran into the right edge of a
+        left-aligned cell (not a short value that happens to nearly fill a narrow cell)."""
         pa, pb = self.paras.get(id(a)), self.paras.get(id(b))
         if not pa or not pb:
             return False
         la, lb = pa[-1].lines[-1], pb[0].lines[0]
-        pad = min(max(min(l.x0 for p in pa for l in p.lines) - a.bbox[0], 1.0), 7.0)
-        room = a.bbox[2] - pad - la.x1
-        return room < _first_token_width(lb) + 0.6 * max(la.size, lb.size)
+        pad = _pad(a, [l for p in pa for l in p.lines])
+        if strong:
+            ca = [c for c in la.chars if c.text.strip()]
+            cb = [c for c in lb.chars if c.text.strip()]
+            if len(ca) < 4 or ca[-1].text.isascii() or cb[0].text.isascii() or la.x0 - a.bbox[0] > pad + 2.5 * la.size:
+                return False
+            return a.bbox[2] - pad - la.x1 < _first_token_width(lb) + 0.25 * la.size
+        return _fills(la, lb, a.bbox[2] - a.bbox[0] - 2 * pad, a.bbox[2] - pad)
 
     def _concat(self, a: Cell, b: Cell) -> str:
         if self._wrapped(a, b):
@@ -690,9 +875,7 @@ class _Stitcher:
         first = self.parts[0]
         children = [ch for p in self.parts for ch in p.children]
         for c in cells:
-            for ch in children:
-                if ch.parent is c:
-                    c.tables.append(_to_ir(ch))
+            c.tables.extend(self._nested([ch for ch in children if ch.parent is c]))
         return Table(n_rows=n_rows, n_cols=len(xs) - 1, cells=cells, page=first.page, bbox=first.bbox)
 
 
@@ -711,22 +894,21 @@ def _ranges(pages: list[int]) -> str:
     return ", ".join(out)
 
 
+ENCRYPTED = "encrypted PDF: it needs a password to open; save an unprotected copy and try again"
+
+
 def _open(path: Path):
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(str(path))
         pdf.pages  # noqa: B018  (parses the page tree)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as e:
-        raise CorruptFile("encrypted PDF: it needs a password to open; save an unprotected copy and try again") from e
-    except PDFSyntaxError as e:
-        raise CorruptFile(f"not a readable PDF: {e}") from e
-    except Exception as e:  # pdfminer raises many kinds on broken files
-        if "password" in str(e).lower() or "encrypt" in type(e).__name__.lower():
-            raise CorruptFile("encrypted PDF: it needs a password to open; save an unprotected copy and try again") from e
-        raise CorruptFile(f"not a readable PDF: {type(e).__name__}: {e}") from e
+    except Exception as e:  # pdfminer raises many kinds on broken files; pdfplumber wraps some of them
+        cause = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in repr(cause).lower():
+            raise CorruptFile(ENCRYPTED) from e
+        raise CorruptFile(f"not a readable PDF: {type(cause).__name__}: {cause}".rstrip(": ")) from e
     return pdf
 
 
@@ -756,12 +938,37 @@ def build_document(path: Path, pages: list[PageContent]) -> Document:
                        f"{'have' if len(scanned) > 1 else 'has'} no text layer")
     if not any(p.has_text for p in pages):
         raise NeedsOCR("needs OCR: the PDF has no text layer")
+    _drop_running_lines(pages)
     body_top: dict[tuple[int, int], float] = {}  # per page size: where the text area starts
+    body_bottom: dict[tuple[int, int], float] = {}  # ... and ends
+    lefts: dict[tuple[int, int], list[float]] = {}
+    rights: dict[tuple[int, int], list[float]] = {}
     for p in pages:
         key = (round(p.width), round(p.height))
         for it in p.items:
-            top = it.bbox[1] if isinstance(it, PTable) else it.top
+            if isinstance(it, PTable):
+                top, bottom = it.bbox[1], it.bbox[3]
+            else:
+                top, bottom = it[0].top, it[-1].bottom
+                lefts.setdefault(key, []).extend(l.x0 for l in it)
+                # where lines end, not counting punctuation hanging past the margin
+                rights.setdefault(key, []).extend(l.x1 for l in it if l.text[-1] not in _PUNCT)
             body_top[key] = min(body_top.get(key, top), top)
+            body_bottom[key] = max(body_bottom.get(key, bottom), bottom)
+    table_right: dict[tuple[int, int], float] = {}  # per page size: where tables end (they span the text area)
+    for key in body_top:
+        ends = sorted(it.bbox[2] for p in pages if (round(p.width), round(p.height)) == key
+                      for it in p.items if isinstance(it, PTable))
+        if ends:
+            table_right[key] = ends[len(ends) // 2]
+    for p in pages:
+        key = (round(p.width), round(p.height))
+        tabs = [it.bbox for it in p.items if isinstance(it, PTable)]
+        left = min(lefts.get(key) or [b[0] for b in tabs] or [0.0])
+        right = max(_margin(rights.get(key, [])) or 0.0, table_right.get(key, 0.0)) or p.width
+        p.items = [it if isinstance(it, PTable) else _paragraphs(it, right, left=left) for it in p.items]
+        p.items = [x for it in p.items for x in (it if isinstance(it, list) else [it])]
+        p.text_left, p.text_right = left, right
     blocks: list = []
     paras: dict = {}
     for p in pages:
@@ -773,16 +980,16 @@ def build_document(path: Path, pages: list[PageContent]) -> Document:
             if isinstance(it, PTable):
                 at_top = k == 0 and prev_page is not None and prev_page.number == p.number - 1
                 if (at_top and stitch is not None and blocks and blocks[-1] is stitch
-                        and _continues(stitch.parts[-1], it, _page_top(p, body_top))):
+                        and _continues(stitch.parts[0], stitch.parts[-1], it, _page_top(p, body_top))):
                     stitch.add(it)
                     continue
-                stitch = _Stitcher(it, paras)
+                stitch = _Stitcher(it, paras, body_bottom.get((round(p.width), round(p.height)), p.height))
                 blocks.append(stitch)
             else:
                 prev = blocks[-1] if blocks else None
                 if (k == 0 and isinstance(prev, Para) and prev_page is not None and prev_page.items
                         and prev_page.items[-1] is prev and _wraps_page(prev, it, prev_page)):
-                    prev.text = _join(prev.text, it.text)
+                    prev.text = _join(prev.text, it.text, prev_page.text_right - prev.lines[-1].x1, it.size)
                     prev.lines.extend(it.lines)
                     continue
                 setattr(it, "page", p.number)
@@ -804,15 +1011,56 @@ def build_document(path: Path, pages: list[PageContent]) -> Document:
     return doc
 
 
+def _drop_running_lines(pages: list[PageContent]) -> None:
+    """Remove running headers and footers: a line at the very top or bottom of the page whose text (its
+    numbers aside) comes back on at least half of the pages. They are no part of the Word body, and
+    would stand between a table and its continuation."""
+    def edge_lines(p: PageContent):
+        out = []
+        if p.items and isinstance(p.items[0], list) and p.items[0][0].bottom < p.height * 0.12:
+            out.append((0, 0))
+        if p.items and isinstance(p.items[-1], list) and p.items[-1][-1].top > p.height * 0.88:
+            out.append((len(p.items) - 1, len(p.items[-1]) - 1))
+        return out
+
+    def key(ln: Line) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", ln.text))
+
+    typed = [p for p in pages if p.items]
+    if len(typed) < 2:
+        return
+    seen: dict[str, int] = {}
+    for p in typed:
+        for k in {key(p.items[i][j]) for i, j in edge_lines(p)}:
+            seen[k] = seen.get(k, 0) + 1
+    running = {k for k, n in seen.items() if n >= 2 and n * 2 >= len(typed)}
+    if not running:
+        return
+    for p in typed:
+        for i, j in sorted(edge_lines(p), reverse=True):
+            if key(p.items[i][j]) in running:
+                del p.items[i][j]
+        p.items = [it for it in p.items if not isinstance(it, list) or it]
+
+
+def _margin(ends: list[float]) -> float | None:
+    """The right margin: the right-most x where at least two lines end (a justified paragraph's lines)."""
+    ends = sorted(ends, reverse=True)
+    for a, b in zip(ends, ends[1:]):
+        if a - b <= 0.6:
+            return a
+    return None
+
+
 def _page_top(p: PageContent, body_top: dict) -> float:
     return body_top.get((round(p.width), round(p.height)), 0.0)
 
 
 def _wraps_page(prev: Para, nxt: Para, prev_page: PageContent) -> bool:
     """A paragraph running from the bottom of one page onto the next."""
-    ln = prev.lines[-1]
-    right = max([l.x1 for it in prev_page.items if isinstance(it, Para) for l in it.lines] + [0.0])
-    room = right - ln.x1
-    if abs(ln.size - nxt.size) > 1.5:
+    a, b = prev.lines[-1], nxt.lines[0]
+    if abs(a.size - b.size) > 1.5 or a.bottom < prev_page.height * 0.7:
         return False
-    return room < _first_token_width(nxt.lines[0]) + 0.6 * ln.size and ln.bottom > prev_page.height * 0.75
+    if b.x0 > max(prev_page.text_left, a.x0) + 0.6 * b.size:
+        return False
+    return prev_page.text_right - a.x1 < _first_token_width(b, a) - 0.02 * max(a.size, b.size)
