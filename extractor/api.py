@@ -56,9 +56,9 @@ def extract_document(doc: Document, maps_dir: Path = MAPS_DIR, template: str | N
         source=_source(path, doc),
         template=TemplateMatch(id=m.template, title=m.title, score=ident.score,
                                edition_year=m.edition_year + ident.year_shift, year_shift=ident.year_shift),
-        status="review" if doubtful else "ok",
+        status="review" if doubtful or doc.warnings else "ok",
         summary=Summary(fields=len(fields), **counts),
-        fields=fields, tables=tables, texts=texts,
+        fields=fields, tables=tables, texts=texts, warnings=list(doc.warnings),
     )
 
 

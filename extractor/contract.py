@@ -104,4 +104,5 @@ class Result(_Out):
     fields: list[FieldValue] = Field(default_factory=list)
     tables: list[ListTable] = Field(default_factory=list)
     texts: list[Text] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list, description="document-level doubts (e.g. pages without text)")
     errors: list[ErrorItem] = Field(default_factory=list)
