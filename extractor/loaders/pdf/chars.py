@@ -1,0 +1,267 @@
+"""PDF text from characters: the page's characters (:class:`Ch`) → visual lines (:class:`Line`) → paragraphs
+(:class:`Para`).
+
+* Character text (Wingdings tick boxes → ☑/□), the page's text direction and the point transform that turns
+  a sideways page upright, CJK characters drawn twice (fake bold) removed.
+* Lines: characters grouped by their vertical centre, spaces from the gaps between them.
+* Paragraphs: a line that runs to the right edge of its cell / text area (or is as full as its column allows)
+  continues in the next line (a wrapped Word paragraph); wrapped lines are joined back.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..docx import SYMBOLS
+
+_SENTENCE_END = set("。：；！？:;!?")
+_PUNCT = set("，。、；：？！）》」』”’,.;:?!)%")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass
+class Ch:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class Line:
+    chars: list[Ch]
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    text: str = ""
+
+
+@dataclass
+class Para:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    lines: list[Line] = field(default_factory=list)
+
+
+def _char_text(c: dict) -> str:
+    t = c["text"]
+    if len(t) == 1 and 0xF000 <= ord(t) <= 0xF0FF:
+        font = c.get("fontname", "").lower()
+        for name in ("wingdings 2", "wingdings2", "wingdings"):
+            if name in font:
+                key = "wingdings 2" if name != "wingdings" else "wingdings"
+                return SYMBOLS.get((key, "%04x" % ord(t)), "□")
+    return t
+
+
+def _rotation_of(chars: list[dict]) -> int:
+    """How far (degrees clockwise) the page must turn for most of its text to be upright."""
+    votes = {0: 0, 90: 0, 180: 0, 270: 0}
+    for c in chars[:400]:
+        a, b = c["matrix"][0], c["matrix"][1]
+        # text direction in PDF (y up) coordinates: (a, b)
+        if abs(a) >= abs(b):
+            votes[0 if a > 0 else 180] += 1
+        else:
+            votes[90 if b > 0 else 270] += 1  # reads upwards: turn clockwise; reads downwards: counter-clockwise
+    best = max(votes, key=votes.get)
+    return best if votes[best] > votes[0] else 0
+
+
+def _turn(rot: int, w: float, h: float):
+    """Point transform (top-left origin, y down) turning a w×h page by ``rot`` degrees clockwise."""
+    if rot == 90:
+        return (lambda x, y: (h - y, x)), h, w
+    if rot == 270:
+        return (lambda x, y: (y, w - x)), h, w
+    if rot == 180:
+        return (lambda x, y: (w - x, h - y)), w, h
+    return (lambda x, y: (x, y)), w, h
+
+
+def _turn_box(f, x0, top, x1, bottom):
+    ax, ay = f(x0, top)
+    bx, by = f(x1, bottom)
+    return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+def _dedupe(chars: list[Ch]) -> list[Ch]:
+    """Drop characters drawn twice at (almost) the same place: fake bold, shadowed text."""
+    seen: dict[tuple[str, int, int], Ch] = {}
+    out = []
+    for c in chars:
+        kx, ky = int(c.x0), int(c.top)
+        dup = False
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                o = seen.get((c.text, kx + dx, ky + dy))
+                if o is not None and abs(o.x0 - c.x0) <= 1.0 and abs(o.top - c.top) <= 1.0:
+                    dup = True
+                    break
+            if dup:
+                break
+        if not dup:
+            seen[(c.text, kx, ky)] = c
+            out.append(c)
+    return out
+
+
+def _lines(chars: list[Ch]) -> list[Line]:
+    """Group characters into visual lines, top to bottom, each left to right."""
+    if not chars:
+        return []
+    chars = sorted(chars, key=lambda c: (c.top, c.x0))
+    groups: list[list[Ch]] = []
+    spans: list[list[float]] = []  # [top, bottom] of each open line
+    for c in chars:
+        cy = c.cy
+        placed = False
+        for i in range(len(groups) - 1, max(-1, len(groups) - 4), -1):
+            t, b = spans[i]
+            if t - 0.5 <= cy <= b + 0.5:
+                groups[i].append(c)
+                if c.text.strip():
+                    spans[i][0] = min(t, c.top)
+                    spans[i][1] = max(b, c.bottom)
+                placed = True
+                break
+        if not placed:
+            groups.append([c])
+            spans.append([c.top, c.bottom])
+    out = []
+    for g in groups:
+        g.sort(key=lambda c: c.x0)
+        ink = [c for c in g if c.text.strip()]
+        if not ink:
+            continue
+        if len(ink) < len(g):
+            g = _real_spaces(g)
+        parts: list[str] = []
+        prev: Ch | None = None
+        for c in g:
+            if prev is not None and c.text != " " and prev.text != " ":
+                gap = c.x0 - prev.x1
+                size = max(c.size, prev.size, 1.0)
+                latin = prev.text.isascii() and c.text.isascii()
+                if gap > (0.3 if latin else 1.0) * size:
+                    parts.append(" " * max(1, min(4, int(round(gap / max(0.5 * size, 1.0))))))
+            parts.append(c.text)
+            prev = c
+        text = "".join(parts).strip()
+        size = max(c.size for c in ink)
+        out.append(Line(g, min(c.x0 for c in ink), min(c.top for c in ink), max(c.x1 for c in ink),
+                        max(c.bottom for c in ink), size, text))
+    out.sort(key=lambda l: (l.top, l.x0))
+    return out
+
+
+def _real_spaces(g: list[Ch]) -> list[Ch]:
+    """Drop space glyphs drawn over their neighbours (LibreOffice writes them around underlined runs),
+    and runs of spaces: one space stands for a gap."""
+    out: list[Ch] = []
+    for i, c in enumerate(g):
+        if c.text.strip():
+            out.append(c)
+            continue
+        w = max(c.x1 - c.x0, 0.1)
+        prev = next((x for x in reversed(g[:i]) if x.text.strip()), None)
+        nxt = next((x for x in g[i + 1:] if x.text.strip()), None)
+        if prev is not None and prev.x1 - c.x0 > 0.4 * w or nxt is not None and c.x1 - nxt.x0 > 0.4 * w:
+            continue
+        if out and not out[-1].text.strip():
+            continue
+        out.append(c)
+    return out
+
+
+def _first_token_width(line: Line, after: Line | None = None) -> float:
+    """Width of what could not fit at the end of the previous line (``after``): a CJK char (plus closing
+    punctuation) or a word (plus the extra space set between CJK and Latin text)."""
+    ink = [c for c in line.chars if c.text.strip()]
+    if not ink:
+        return 0.0
+    first = ink[0]
+    if _ASCII_WORD.match(first.text):
+        end = first.x1
+        for c in ink[1:]:
+            if c.x0 - end > 0.2 * c.size or not _ASCII_WORD.match(c.text) and c.text not in ".,-%)":
+                break
+            end = c.x1
+        extra = 0.25 * first.size if after is not None and after.text and not after.text[-1].isascii() else 0.0
+        return end - first.x0 + extra
+    w = first.x1 - first.x0
+    if len(ink) > 1 and ink[1].text in _PUNCT:
+        w += ink[1].x1 - ink[1].x0
+    return w
+
+
+def _wraps(prev: Line, nxt: Line, right: float | None = None, width: float | None = None) -> bool:
+    """Does ``prev`` continue in ``nxt``: it ran up to the right edge ``right`` (page text), or it is as
+    full as a column ``width`` wide allows (cell text, whatever its alignment)?"""
+    if nxt.top < prev.bottom - 1:  # not below
+        return False
+    if nxt.top - prev.bottom > 1.8 * max(prev.size, nxt.size):
+        return False
+    if abs(prev.size - nxt.size) > 1.5:
+        return False
+    if prev.text[-1] in _SENTENCE_END:
+        return False  # a sentence ends at the edge: taken as the end of its paragraph (guidance, then the answer)
+    if width is not None:
+        return _fills(prev, nxt, width, right)
+    if prev.x0 - nxt.x0 > 2.5 * max(prev.size, nxt.size):
+        return False
+    # page text: ``right`` is the margin itself; the next word must really not have fitted
+    return right - prev.x1 < _first_token_width(nxt, prev) - 0.02 * max(prev.size, nxt.size)
+
+
+def _fills(prev: Line, nxt: Line, width: float, right: float | None = None) -> bool:
+    """Would the first word of ``nxt`` have overflowed ``prev``: past the right edge ``right`` of a left-aligned
+    or justified line, or (whatever the alignment) out of a column ``width`` wide? Then ``prev`` wrapped."""
+    token, size = _first_token_width(nxt), max(prev.size, nxt.size)
+    if prev.x0 - nxt.x0 > 2.5 * size:
+        return False  # the line above starts far right of this one (right-aligned, a diagonal header)
+    if right is not None and right - prev.x1 < token + 0.25 * size:
+        return True
+    return (prev.x1 - prev.x0) + token > width - 0.35 * size
+
+
+def _join(a: str, b: str, room: float = 0.0, size: float = 10.0) -> str:
+    """Join a wrapped line to the next: a space between Latin words, none inside a word broken at the edge."""
+    if a and b and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha() and room > 0.6 * size:
+        return a + " " + b
+    return a + b
+
+
+def _paragraphs(lines: list[Line], right: float | None = None, width: float | None = None,
+                left: float | None = None) -> list[Para]:
+    """Lines → paragraphs. ``left``: a wrapped page paragraph goes on at the left margin."""
+    out: list[Para] = []
+    for ln in lines:
+        if out and (left is None or ln.x0 <= max(left, out[-1].lines[-1].x0) + 0.6 * ln.size) \
+                and _wraps(out[-1].lines[-1], ln, right, width):
+            p = out[-1]
+            last = p.lines[-1]
+            room = (right - last.x1) if right is not None else 0.0
+            p.text = _join(p.text, ln.text, room, ln.size)
+            p.x0, p.x1 = min(p.x0, ln.x0), max(p.x1, ln.x1)
+            p.bottom = max(p.bottom, ln.bottom)
+            p.lines.append(ln)
+        else:
+            out.append(Para(ln.text, ln.x0, ln.top, ln.x1, ln.bottom, ln.size, [ln]))
+    return out

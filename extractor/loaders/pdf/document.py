@@ -1,0 +1,130 @@
+"""The pages of a PDF (:class:`PageContent`) → the IR :class:`Document`.
+
+Finds the text area of each page size (its left and right margins, where the body starts and ends), turns
+each page's loose lines into paragraphs, stitches tables and paragraphs running onto the next page, and
+reports pages without a text layer (:class:`NeedsOCR` when no page has one).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...errors import NeedsOCR
+from ...ir import Document, Paragraph, Table
+from .chars import _PUNCT, Para, _first_token_width, _join, _paragraphs
+from .grid import PTable, _to_ir
+from .page import PageContent, _drop_running_lines
+from .stitch import _continues, _Stitcher
+
+
+def _ranges(pages: list[int]) -> str:
+    out, i = [], 0
+    while i < len(pages):
+        j = i
+        while j + 1 < len(pages) and pages[j + 1] == pages[j] + 1:
+            j += 1
+        out.append(str(pages[i]) if i == j else f"{pages[i]}-{pages[j]}")
+        i = j + 1
+    return ", ".join(out)
+
+
+def build_document(path: Path, pages: list[PageContent]) -> Document:
+    scanned = [p.number for p in pages if p.scanned]
+    if scanned and not any(p.has_text for p in pages):
+        raise NeedsOCR(f"needs OCR: page{'s' if len(scanned) > 1 else ''} {_ranges(scanned)} "
+                       f"{'have' if len(scanned) > 1 else 'has'} no text layer")
+    if not any(p.has_text for p in pages):
+        raise NeedsOCR("needs OCR: the PDF has no text layer")
+    _drop_running_lines(pages)
+    body_top: dict[tuple[int, int], float] = {}  # per page size: where the text area starts
+    body_bottom: dict[tuple[int, int], float] = {}  # ... and ends
+    lefts: dict[tuple[int, int], list[float]] = {}
+    rights: dict[tuple[int, int], list[float]] = {}
+    for p in pages:
+        key = (round(p.width), round(p.height))
+        for it in p.items:
+            if isinstance(it, PTable):
+                top, bottom = it.bbox[1], it.bbox[3]
+            else:
+                top, bottom = it[0].top, it[-1].bottom
+                lefts.setdefault(key, []).extend(l.x0 for l in it)
+                # where lines end, not counting punctuation hanging past the margin
+                rights.setdefault(key, []).extend(l.x1 for l in it if l.text[-1] not in _PUNCT)
+            body_top[key] = min(body_top.get(key, top), top)
+            body_bottom[key] = max(body_bottom.get(key, bottom), bottom)
+    table_right: dict[tuple[int, int], float] = {}  # per page size: where tables end (they span the text area)
+    for key in body_top:
+        ends = sorted(it.bbox[2] for p in pages if (round(p.width), round(p.height)) == key
+                      for it in p.items if isinstance(it, PTable))
+        if ends:
+            table_right[key] = ends[len(ends) // 2]
+    for p in pages:
+        key = (round(p.width), round(p.height))
+        tabs = [it.bbox for it in p.items if isinstance(it, PTable)]
+        left = min(lefts.get(key) or [b[0] for b in tabs] or [0.0])
+        right = max(_margin(rights.get(key, [])) or 0.0, table_right.get(key, 0.0)) or p.width
+        p.items = [it if isinstance(it, PTable) else _paragraphs(it, right, left=left) for it in p.items]
+        p.items = [x for it in p.items for x in (it if isinstance(it, list) else [it])]
+        p.text_left, p.text_right = left, right
+    blocks: list = []
+    paras: dict = {}
+    for p in pages:
+        paras.update(p.last_paras)
+    stitch: _Stitcher | None = None
+    prev_page = None
+    for p in pages:
+        for k, it in enumerate(p.items):
+            if isinstance(it, PTable):
+                at_top = k == 0 and prev_page is not None and prev_page.number == p.number - 1
+                if (at_top and stitch is not None and blocks and blocks[-1] is stitch
+                        and _continues(stitch.parts[0], stitch.parts[-1], it, _page_top(p, body_top))):
+                    stitch.add(it)
+                    continue
+                stitch = _Stitcher(it, paras, body_bottom.get((round(p.width), round(p.height)), p.height))
+                blocks.append(stitch)
+            else:
+                prev = blocks[-1] if blocks else None
+                if (k == 0 and isinstance(prev, Para) and prev_page is not None and prev_page.items
+                        and prev_page.items[-1] is prev and _wraps_page(prev, it, prev_page)):
+                    prev.text = _join(prev.text, it.text, prev_page.text_right - prev.lines[-1].x1, it.size)
+                    prev.lines.extend(it.lines)
+                    continue
+                setattr(it, "page", p.number)
+                blocks.append(it)
+        prev_page = p
+    out: list[Paragraph | Table] = []
+    for b in blocks:
+        if isinstance(b, _Stitcher):
+            out.append(b.table() if len(b.parts) > 1 else _to_ir(b.parts[0]))
+        else:
+            out.append(Paragraph(text=b.text, page=b.page, bbox=(round(b.x0, 2), round(b.top, 2),
+                                                                 round(b.x1, 2), round(b.bottom, 2))))
+    doc = Document(path=str(path), format="pdf", blocks=out, pages=len(pages))
+    if scanned:
+        doc.needs_ocr_pages = scanned
+        doc.warnings.append(f"page{'s' if len(scanned) > 1 else ''} {_ranges(scanned)} "
+                            f"{'have' if len(scanned) > 1 else 'has'} no text layer (scanned): "
+                            "their content is not extracted until OCR is available")
+    return doc
+
+
+def _margin(ends: list[float]) -> float | None:
+    """The right margin: the right-most x where at least two lines end (a justified paragraph's lines)."""
+    ends = sorted(ends, reverse=True)
+    for a, b in zip(ends, ends[1:]):
+        if a - b <= 0.6:
+            return a
+    return None
+
+
+def _page_top(p: PageContent, body_top: dict) -> float:
+    return body_top.get((round(p.width), round(p.height)), 0.0)
+
+
+def _wraps_page(prev: Para, nxt: Para, prev_page: PageContent) -> bool:
+    """A paragraph running from the bottom of one page onto the next."""
+    a, b = prev.lines[-1], nxt.lines[0]
+    if abs(a.size - b.size) > 1.5 or a.bottom < prev_page.height * 0.7:
+        return False
+    if b.x0 > max(prev_page.text_left, a.x0) + 0.6 * b.size:
+        return False
+    return prev_page.text_right - a.x1 < _first_token_width(b, a) - 0.02 * max(a.size, b.size)

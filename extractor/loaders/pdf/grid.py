@@ -1,0 +1,225 @@
+"""Tables on one PDF page, from the ruling lines: pure geometry, in the style of pdfplumber's ``table.py``.
+
+Line and rectangle edges are snapped and joined (pdfplumber's ``merge_edges``), their intersections give the
+cells (``intersections_to_cells``); the grid (:class:`PTable`) is built from the cells' x / y boundaries, so a
+merged cell is one :class:`Cell` with its row/column span. Single-cell boxes (narrative boxes) are kept as
+1×1 tables; a table lying inside a cell of another is that cell's nested table. Also: the cell at a point,
+the cells of a row, a cell's text from its characters, and a page table → IR :class:`Table`.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from ...ir import Cell, Table
+from .chars import Ch, Line, Para, _lines, _paragraphs
+
+SNAP = 3.0  # pt: ruling lines closer than this are one line
+MIN_EDGE = 3.0  # pt: shorter ruling segments are ignored
+GRID_TOL = 1.5  # pt: cell boundaries closer than this are one grid line
+MIN_BOX_W, MIN_BOX_H = 20.0, 10.0  # a lone rectangle smaller than this is not a table (tick boxes, underlines)
+
+
+@dataclass
+class PTable:
+    """A table found on one page, before it becomes an IR Table."""
+
+    xs: list[float]
+    ys: list[float]
+    cells: list[Cell]
+    bbox: tuple[float, float, float, float]
+    page: int
+    grid: list[list[Cell | None]] = field(default_factory=list)
+    parent: Cell | None = None  # set for nested tables
+    children: list["PTable"] = field(default_factory=list)
+    cont: bool = False  # a nested table at the top of the lower part of a split cell
+
+
+def _cluster(values: list[float], tol: float = GRID_TOL) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def _index(xs: list[float], v: float) -> int:
+    """Index of the grid line nearest to ``v``."""
+    i = bisect_right(xs, v)
+    if i == 0:
+        return 0
+    if i == len(xs):
+        return len(xs) - 1
+    return i if xs[i] - v < v - xs[i - 1] else i - 1
+
+
+def _find_tables(edges: list[dict], page_no: int) -> list[PTable]:
+    from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
+
+    edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= 1]
+    if not edges:
+        return []
+    edges = merge_edges(edges, SNAP, SNAP, SNAP, SNAP)
+    edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= MIN_EDGE]
+    inter = edges_to_intersections(edges, SNAP, SNAP)
+    boxes = intersections_to_cells(inter)
+    if not boxes:
+        return []
+    # group cells sharing a corner (union-find)
+    parent = list(range(len(boxes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    corner_owner: dict[tuple[float, float], int] = {}
+    for i, (x0, t, x1, b) in enumerate(boxes):
+        for pt in ((x0, t), (x0, b), (x1, t), (x1, b)):
+            j = corner_owner.setdefault(pt, i)
+            if j != i:
+                ri, rj = find(i), find(j)
+                if ri != rj:
+                    parent[ri] = rj
+    groups: dict[int, list[tuple]] = {}
+    for i, bx in enumerate(boxes):
+        groups.setdefault(find(i), []).append(bx)
+    tables = []
+    for cells in groups.values():
+        if len(cells) == 1:
+            x0, t, x1, b = cells[0]
+            if x1 - x0 < MIN_BOX_W or b - t < MIN_BOX_H:
+                continue
+        xs = _cluster([v for c in cells for v in (c[0], c[2])])
+        ys = _cluster([v for c in cells for v in (c[1], c[3])])
+        out: list[Cell] = []
+        grid: list[list[Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+        for (x0, t, x1, b) in sorted(cells, key=lambda c: (c[1], c[0])):
+            c0, c1, r0, r1 = _index(xs, x0), _index(xs, x1), _index(ys, t), _index(ys, b)
+            if c1 <= c0 or r1 <= r0:
+                continue
+            if any(grid[r][k] is not None for r in range(r0, r1) for k in range(c0, c1)):
+                continue  # overlapping cell (an inner partial line): keep the first
+            cell = Cell(row=r0, col=c0, rowspan=r1 - r0, colspan=c1 - c0, page=page_no,
+                        bbox=(round(x0, 2), round(t, 2), round(x1, 2), round(b, 2)))
+            out.append(cell)
+            for r in range(r0, r1):
+                for k in range(c0, c1):
+                    grid[r][k] = cell
+        # holes (a border missing on one side): give each run of uncovered positions in a row one cell
+        for r, row in enumerate(grid):
+            k = 0
+            while k < len(row):
+                if row[k] is None:
+                    k1 = k
+                    while k1 < len(row) and row[k1] is None:
+                        k1 += 1
+                    above = grid[r - 1][k] if r > 0 else None
+                    if (k == 0 and above is not None and above.col == 0 and above.colspan == k1
+                            and all(grid[rr][0] is None for rr in range(r, len(grid)))):
+                        # the label column ends open at the bottom (LibreOffice draws a merged label that
+                        # runs to the table's last row without its last part): the label goes on
+                        above.rowspan = len(grid) - above.row
+                        for rr in range(r, len(grid)):
+                            for j in range(k, k1):
+                                grid[rr][j] = above
+                        k = k1
+                        continue
+                    cell = Cell(row=r, col=k, colspan=k1 - k, page=page_no,
+                                bbox=(round(xs[k], 2), round(ys[r], 2), round(xs[k1], 2), round(ys[r + 1], 2)))
+                    out.append(cell)
+                    for j in range(k, k1):
+                        row[j] = cell
+                    k = k1
+                else:
+                    k += 1
+        out.sort(key=lambda c: (c.row, c.col))
+        bbox = (round(xs[0], 2), round(ys[0], 2), round(xs[-1], 2), round(ys[-1], 2))
+        tables.append(PTable(xs, ys, out, bbox, page_no, grid))
+    # nesting: a table inside a cell of another is that cell's nested table
+    tables.sort(key=lambda t: (t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]))
+    for i, small in enumerate(tables):
+        x0, t, x1, b = small.bbox
+        best: tuple[float, PTable, Cell] | None = None
+        for big in tables[i + 1:]:
+            bx0, bt, bx1, bb = big.bbox
+            if not (bx0 <= x0 + 0.5 and x1 <= bx1 + 0.5 and bt <= t + 0.5 and b <= bb + 0.5):
+                continue
+            cell = _cell_at(big, (x0 + x1) / 2, (t + b) / 2)
+            if cell is None:
+                continue
+            cx0, ct, cx1, cb = cell.bbox
+            if cx0 <= x0 + 0.5 and x1 <= cx1 + 0.5 and ct <= t + 0.5 and b <= cb + 0.5:
+                area = (cx1 - cx0) * (cb - ct)
+                if best is None or area < best[0]:
+                    best = (area, big, cell)
+        if best is not None:
+            small.parent = best[2]
+            best[1].children.append(small)
+    tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    return tables
+
+
+def _cell_at(t: PTable, x: float, y: float) -> Cell | None:
+    if not (t.xs[0] <= x <= t.xs[-1] and t.ys[0] <= y <= t.ys[-1]):
+        return None
+    c = min(max(bisect_right(t.xs, x) - 1, 0), len(t.xs) - 2)
+    r = min(max(bisect_right(t.ys, y) - 1, 0), len(t.ys) - 2)
+    return t.grid[r][c]
+
+
+def _innermost(tables: list[PTable], x: float, y: float) -> tuple[PTable, Cell] | None:
+    """The innermost table cell holding (x, y)."""
+    found = None
+    for t in tables:
+        if t.parent is not None:
+            continue
+        cur = t
+        cell = _cell_at(cur, x, y)
+        while cell is not None:
+            found = (cur, cell)
+            nxt = None
+            for ch in cur.children:
+                if ch.parent is cell:
+                    cc = _cell_at(ch, x, y)
+                    if cc is not None:
+                        nxt = (ch, cc)
+                        break
+            if nxt is None:
+                break
+            cur, cell = nxt
+        if found is not None:
+            return found
+    return found
+
+
+def _row_cells(t: PTable, r: int) -> list[Cell]:
+    out: list[Cell] = []
+    for c in t.grid[r]:
+        if c is not None and (not out or out[-1] is not c):
+            out.append(c)
+    return out
+
+
+def _pad(cell: Cell, lines: list[Line]) -> float:
+    """The cell's inner margin: where its left-most line starts (at most Word's usual 0.19 cm)."""
+    return min(max(min(l.x0 for l in lines) - cell.bbox[0], 1.0), 5.8)
+
+
+def _cell_text(cell: Cell, chars: list[Ch]) -> tuple[str, list[Para]]:
+    lines = _lines(chars)
+    if not lines:
+        return "", []
+    pad = _pad(cell, lines)
+    paras = _paragraphs(lines, cell.bbox[2] - pad, cell.bbox[2] - cell.bbox[0] - 2 * pad)
+    return "\n".join(p.text for p in paras), paras
+
+
+def _to_ir(t: PTable) -> Table:
+    for c in t.cells:
+        for ch in t.children:
+            if ch.parent is c:
+                c.tables.append(_to_ir(ch))
+    return Table(n_rows=len(t.ys) - 1, n_cols=len(t.xs) - 1, cells=t.cells, page=t.page, bbox=t.bbox)

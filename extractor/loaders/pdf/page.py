@@ -1,0 +1,140 @@
+"""One PDF page → :class:`PageContent`: its tables and loose text lines in reading order.
+
+A page with no text layer (a scan) is only marked; a page whose text runs sideways is turned upright; the
+characters go into the innermost table cell that holds their centre, else onto the page. Page numbers are
+dropped here, running headers and footers (repeated on most pages) once all pages are read.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .chars import Ch, Line, _char_text, _dedupe, _lines, _rotation_of, _turn, _turn_box
+from .grid import _cell_text, _find_tables, _innermost
+
+# a scan: a page with images over SCAN_MIN_IMAGE of its area and fewer characters than SCAN_MAX_CHARS, or
+# over SCAN_FULL_IMAGE of it and only a few words (a scanner's stamp or a page number on the image)
+SCAN_MAX_CHARS, SCAN_MIN_IMAGE = 10, 0.3
+SCAN_FEW_CHARS, SCAN_FULL_IMAGE = 40, 0.6
+_PAGE_NO = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}\s*(页)?\s*([/／]\s*\d{1,4}|共\s*\d{1,4}\s*页)?[-—–－\s]*$")
+
+
+@dataclass
+class PageContent:
+    number: int
+    width: float
+    height: float
+    items: list  # Para | PTable (top-level), in reading order
+    scanned: bool = False
+    has_text: bool = False
+    text_left: float = 0.0
+    text_right: float = 0.0
+    last_paras: dict = field(default_factory=dict)  # id(cell) -> paragraphs (for split-row joins)
+
+
+def _edge(x0, top, x1, bottom, orientation) -> dict:
+    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0, "height": bottom - top,
+            "orientation": orientation, "object_type": "line"}
+
+
+def _page_edges(page, f, rot: int) -> list[dict]:
+    out = []
+    for e in page.edges:
+        x0, top, x1, bottom = _turn_box(f, e["x0"], e["top"], e["x1"], e["bottom"])
+        o = e["orientation"]
+        if rot in (90, 270):
+            o = "h" if o == "v" else "v"
+        out.append(_edge(x0, top, x1, bottom, o))
+    return out
+
+
+def read_page(page, number: int) -> PageContent:
+    raw = page.chars
+    w, h = float(page.width), float(page.height)
+    ink = [c for c in raw if c["text"].strip()]
+    if len(ink) < SCAN_FEW_CHARS:
+        img_area = 0.0
+        for im in page.images:
+            iw = max(0.0, min(im["x1"], w) - max(im["x0"], 0.0))
+            ih = max(0.0, min(im["bottom"], h) - max(im["top"], 0.0))
+            img_area += iw * ih
+        share = img_area / (w * h)
+        if share >= SCAN_FULL_IMAGE or len(ink) < SCAN_MAX_CHARS and share >= SCAN_MIN_IMAGE:
+            return PageContent(number, w, h, [], scanned=True)
+    rot = _rotation_of(ink) if ink else 0
+    f, w2, h2 = _turn(rot, w, h)
+    chars = []
+    for c in raw:
+        x0, top, x1, bottom = _turn_box(f, c["x0"], c["top"], c["x1"], c["bottom"]) if rot else (
+            c["x0"], c["top"], c["x1"], c["bottom"])
+        chars.append(Ch(_char_text(c), x0, top, x1, bottom, float(c.get("size") or (bottom - top))))
+    chars = _dedupe(chars)
+    tables = _find_tables(_page_edges(page, f, rot), number)
+    loose: list[Ch] = []
+    by_cell: dict[int, list[Ch]] = {}
+    for c in chars:
+        hit = _innermost(tables, c.cx, c.cy) if tables else None
+        if hit is None:
+            loose.append(c)
+        else:
+            by_cell.setdefault(id(hit[1]), []).append(c)
+    content = PageContent(number, w2, h2, [], has_text=bool(ink))
+    for t in tables:
+        for cell in t.cells:
+            cell.text, paras = _cell_text(cell, by_cell.get(id(cell), []))
+            content.last_paras[id(cell)] = paras
+    lines = [l for l in _lines(loose) if not _is_page_number(l, h2)]
+    items: list = []
+    top_tables = [t for t in tables if t.parent is None]
+    # text between tables: each vertical stretch of lines becomes paragraphs later (the text area is known then)
+    ti = 0
+    stretch: list[Line] = []
+    for ln in lines + [None]:
+        while ti < len(top_tables) and (ln is None or top_tables[ti].bbox[1] <= ln.top):
+            if stretch:
+                items.append(stretch)
+            stretch = []
+            items.append(top_tables[ti])
+            ti += 1
+        if ln is not None:
+            stretch.append(ln)
+    if stretch:
+        items.append(stretch)
+    content.items = items
+    return content
+
+
+def _is_page_number(line: Line, page_h: float) -> bool:
+    return (line.top > page_h * 0.88 or line.bottom < page_h * 0.08) and bool(_PAGE_NO.match(line.text))
+
+
+def _drop_running_lines(pages: list[PageContent]) -> None:
+    """Remove running headers and footers: a line at the very top or bottom of the page whose text (its
+    numbers aside) comes back on at least half of the pages. They are no part of the Word body, and
+    would stand between a table and its continuation."""
+    def edge_lines(p: PageContent):
+        out = []
+        if p.items and isinstance(p.items[0], list) and p.items[0][0].bottom < p.height * 0.12:
+            out.append((0, 0))
+        if p.items and isinstance(p.items[-1], list) and p.items[-1][-1].top > p.height * 0.88:
+            out.append((len(p.items) - 1, len(p.items[-1]) - 1))
+        return out
+
+    def key(ln: Line) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", ln.text))
+
+    typed = [p for p in pages if p.items]
+    if len(typed) < 2:
+        return
+    seen: dict[str, int] = {}
+    for p in typed:
+        for k in {key(p.items[i][j]) for i, j in edge_lines(p)}:
+            seen[k] = seen.get(k, 0) + 1
+    running = {k for k, n in seen.items() if n >= 2 and n * 2 >= len(typed)}
+    if not running:
+        return
+    for p in typed:
+        for i, j in sorted(edge_lines(p), reverse=True):
+            if key(p.items[i][j]) in running:
+                del p.items[i][j]
+        p.items = [it for it in p.items if not isinstance(it, list) or it]

@@ -1,0 +1,279 @@
+"""Tables across pages: a table at the top of a page that continues the table at the bottom of the
+previous page (same left / right edges, compatible columns, no text between) is stitched onto it.
+
+A repeated header is dropped, a row split by the page break is joined back, a merged label column continues;
+nested tables of a split cell are stitched too.
+"""
+from __future__ import annotations
+
+import re
+
+from ...ir import Cell, Table
+from .chars import _first_token_width, _fills, _join
+from .grid import PTable, _index, _pad, _row_cells, _to_ir
+
+MAX_SPLIT_GAP = 30.0  # pt: a row split by a page break leaves less than this free at the page bottom
+# a cell that starts like this goes on from the cell above (a hint or a seal line of the same label)
+_GOES_ON = re.compile(r"^[（(]\s*(注|备注|说明|需|含|包括|不含|如|单位盖章|盖章|签字|签章)")
+_FILL_LABEL = re.compile(r"^\s*([^：:\n]{1,8})[：:]")
+
+
+def _close(a: float, b: float, tol: float = 2.5) -> bool:
+    return abs(a - b) <= tol
+
+
+def _subset(xs: list[float], of: list[float], tol: float = 2.5) -> bool:
+    return all(any(_close(x, y, tol) for y in of) for x in xs)
+
+
+def _continues(first: PTable, prev: PTable, nxt: PTable, body_top: float) -> bool:
+    """Does ``nxt`` (at the top of a page) go on with the table whose parts so far are ``first`` … ``prev``?"""
+    if not (_close(prev.bbox[0], nxt.bbox[0]) and _close(prev.bbox[2], nxt.bbox[2])):
+        return False
+    if nxt.bbox[1] > body_top + 8:
+        return False  # something (an empty paragraph) stands above it: a new table
+    if not _compatible(prev, nxt):
+        return False
+    head = _row_cells(nxt, 0)
+    if len(head) == 1 and head[0].colspan == len(nxt.xs) - 1 > 1 and len(nxt.ys) > 2:
+        # starts with a full-width title row: a continuation only if it repeats the table's title row
+        top = _row_cells(first, 0)
+        return len(top) == 1 and _canon(top[0].text) == _canon(head[0].text)
+    return True
+
+
+def _goes_on_fill(a: Cell, b: Cell) -> bool:
+    """A fill-in cell (数量：… 名称：…) cut by the page break: the part below starts with another blank's
+    label than the part above (the next row of such a table would start with the same one)."""
+    ma, mb = _FILL_LABEL.match(a.text), _FILL_LABEL.match(b.text)
+    return bool(ma and mb) and ma.group(1) != mb.group(1) and f"{mb.group(1)}：" not in a.text \
+        and f"{mb.group(1)}:" not in a.text
+
+
+def _compatible(prev: PTable, nxt: PTable) -> bool:
+    return _subset(nxt.xs, prev.xs) or _subset(prev.xs, nxt.xs) or len(nxt.xs) == len(prev.xs)
+
+
+def _canon(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _header_rows(first: PTable, nxt: PTable) -> int:
+    """How many top rows of ``nxt`` repeat a block of rows near the top of ``first`` (a repeated table
+    header, possibly several rows with merged cells)."""
+    def block(t: PTable, start: int, k: int):
+        cells = [c for c in t.cells if start <= c.row < start + k]
+        if any(c.row + c.rowspan > start + k for c in cells) or not any(_canon(c.text) for c in cells):
+            return None
+        return sorted((c.row - start, c.bbox[0], c.bbox[2], c.rowspan, _canon(c.text)) for c in cells)
+
+    def same(a, b) -> bool:
+        # a repeated header may be drawn clipped (LibreOffice): its text a prefix of the first one's
+        if len(a) != len(b) or not all(x[0] == y[0] and x[3] == y[3] and _close(x[1], y[1]) and _close(x[2], y[2])
+                                       for x, y in zip(a, b)):
+            return False
+        if not all(x[4].startswith(y[4]) or y[4].startswith(x[4]) for x, y in zip(a, b)):
+            return False
+        full = [x for x in a if x[4]]
+        return sum(x[4] == y[4] for x, y in zip(a, b) if x[4]) * 2 >= len(full)
+
+    best = 0
+    n_first, n_next = len(first.ys) - 1, len(nxt.ys) - 1
+    for k in range(1, min(4, n_next - 1) + 1):
+        b = block(nxt, 0, k)
+        if b is None:
+            continue
+        for s in range(0, min(4, n_first - k) + 1):
+            a = block(first, s, k)
+            if a is not None and same(a, b):
+                best = k
+                break
+    return best
+
+
+class _Stitcher:
+    """Builds the merged grid of a table that continues over several pages."""
+
+    def __init__(self, first: PTable, paras: dict, body_bottom: float):
+        self.parts: list[PTable] = [first]
+        self.paras = paras
+        self.body_bottom = body_bottom
+        self.absorbed: list[dict[int, Cell]] = [{}]  # per part: id(cell) -> the cell above it absorbs it
+        self.split: list[bool] = [False]  # per part: its first row is the rest of the previous part's last row
+
+    def add(self, nxt: PTable) -> None:
+        prev = self.parts[-1]
+        drop = _header_rows(self.parts[0], nxt)
+        if drop:
+            keep = [c for c in nxt.cells if c.row >= drop]
+            for c in keep:
+                c.row -= drop
+            nxt.cells = keep
+            nxt.ys = nxt.ys[drop:]
+            nxt.grid = nxt.grid[drop:]
+        if len(nxt.ys) < 2:
+            return
+        gap = self.body_bottom - prev.bbox[3]
+        absorbed, split = self._join_rows(prev, nxt, gap)
+        self.parts.append(nxt)
+        self.absorbed.append(absorbed)
+        self.split.append(split)
+
+    def _join_rows(self, prev: PTable, nxt: PTable, gap: float) -> tuple[dict[int, Cell], bool]:
+        """Is the first row of ``nxt`` the rest of the last row of ``prev`` (a row split by the page break)?
+
+        Returns the cells of ``nxt`` that the cells above absorb, and whether the whole row was split.
+        Otherwise a merged label column may go on (its cell cut by the page break): the label cell above
+        absorbs the label cell below.
+        """
+        last = len(prev.ys) - 2
+        r0 = _row_cells(prev, last)
+        r1 = _row_cells(nxt, 0)
+        if not r0 or not r1 or any(c.row != 0 for c in r1) or not _close(r1[0].bbox[0], r0[0].bbox[0]):
+            return {}, False
+        same_layout = len(r0) == len(r1) and all(_close(a.bbox[0], b.bbox[0]) and _close(a.bbox[2], b.bbox[2])
+                                                 for a, b in zip(r0, r1))
+        refine = False
+        if not same_layout:
+            # the lower part may be finer: a header row cut by the page break, whose cell spanning two
+            # columns shows the next header row's two cells at once. Compare the cells that line up.
+            under = [[b for b in r1 if b.bbox[0] >= a.bbox[0] - 2.5 and b.bbox[2] <= a.bbox[2] + 2.5] for a in r0]
+            if all(under) and sum(len(u) for u in under) == len(r1) and any(len(u) > 1 for u in under):
+                pairs = [(a, u[0]) for a, u in zip(r0, under)
+                         if len(u) == 1 and _close(a.bbox[0], u[0].bbox[0]) and _close(a.bbox[2], u[0].bbox[2])]
+                if pairs and pairs[0][0] is r0[0]:
+                    refine = True
+                    r0, r1 = [a for a, _ in pairs], [b for _, b in pairs]
+        filled0 = [bool(c.text.strip()) for c in r0]
+        filled1 = [bool(c.text.strip()) for c in r1]
+        split = False
+        label_join = False
+        if (same_layout or refine) and any(filled1) and gap <= MAX_SPLIT_GAP:
+            wraps = [f0 and f1 and self._wrapped(a, b) for a, b, f0, f1 in zip(r0, r1, filled0, filled1)]
+            # cells filled above and empty below: short cells (a number, 序号) that did not need the next page
+            emptied = [i for i, (f0, f1) in enumerate(zip(filled0, filled1)) if f0 and not f1]
+            spans = r0[0].rowspan > 1 or r1[0].rowspan > 1
+            if len(r0) == 1 and not refine:
+                nested = any(ch.parent is r0[0] for ch in prev.children)
+                split = filled0[0] and (wraps[0] or self._lines(r0[0]) >= 3 or nested)
+            elif filled1[0] and _GOES_ON.match(r1[0].text):
+                split = filled0[0]
+            elif not emptied:
+                # every cell goes on below: a split row only if most ran, as CJK text, into the right edge
+                strong = [self._wrapped(a, b, strong=True) for a, b, f in zip(r0, r1, filled1) if f]
+                split = sum(strong) * 2 > len(strong)
+                label_join = not split and wraps[0] and spans  # a new row; its label, spanning rows, was cut
+            elif not filled1[0]:
+                # the label column is empty below: a split row, unless the label only spans rows (a vertical
+                # merge: then the row below is a new one under the same label, its cells shaped like these)
+                both = [(a, b) for a, b, f0, f1 in zip(r0[1:], r1[1:], filled0[1:], filled1[1:]) if f0 and f1]
+                split = filled0[0] and (
+                    len(r0) == 2 or len(emptied) >= 2 or any(_goes_on_fill(a, b) for a, b in both)
+                    or (bool(both) and all(self._wrapped(a, b, strong=True) for a, b in both)))
+            elif wraps[0]:
+                rest = [w for w, f in zip(wraps[1:], filled1[1:]) if f]
+                split = not (spans and not all(rest))
+                label_join = not split
+            else:
+                # the label column starts a new paragraph below: split only if all the other text goes on
+                rest = [w for w, f in zip(wraps[1:], filled1[1:]) if f]
+                split = bool(rest) and all(rest) and not re.fullmatch(r"[\d.、\s]+", r1[0].text)
+        if split:
+            merged: dict[int, Cell] = {}
+            for a, b in zip(r0, r1):
+                if b.text.strip():
+                    a.text = self._concat(a, b)
+                    self.paras[id(a)] = self.paras.get(id(b), [])
+                merged[id(b)] = a
+                self._move_children(a, b, nxt)
+            # same cells below: they share the row above; finer cells below: they make the row after it
+            return merged, not refine
+        if refine:
+            return {}, False
+        a, b = r0[0], r1[0]
+        if label_join:
+            a.text = self._concat(a, b)
+            self.paras[id(a)] = self.paras.get(id(b), [])
+            return {id(b): a}, False
+        # the label column continues (a vertically merged cell cut by the page break)
+        if not b.text.strip() and a.text.strip() and any(filled1) and _close(a.bbox[2], b.bbox[2]):
+            return {id(b): a}, False
+        return {}, False
+
+    def _lines(self, c: Cell) -> int:
+        return sum(len(p.lines) for p in self.paras.get(id(c), []))
+
+    def _move_children(self, a: Cell, b: Cell, nxt: PTable) -> None:
+        """Nested tables of a split cell: those of the lower part go to the upper cell, stitched if they continue."""
+        kids = [ch for ch in nxt.children if ch.parent is b]
+        if not kids:
+            return
+        for ch in kids:
+            ch.cont = ch.bbox[1] - b.bbox[1] < 12
+            ch.parent = a
+
+    def _nested(self, kids: list[PTable]) -> list[Table]:
+        """The nested tables of one cell, those continued from the part above stitched on."""
+        groups: list[_Stitcher] = []
+        for k in kids:
+            if groups and k.cont:
+                g = groups[-1]
+                last = g.parts[-1]
+                if _close(last.bbox[0], k.bbox[0]) and _close(last.bbox[2], k.bbox[2]) and _compatible(last, k):
+                    g.body_bottom = last.bbox[3] + 5.0  # inside a cell: no page-end evidence, text rules only
+                    g.add(k)
+                    continue
+            groups.append(_Stitcher(k, self.paras, k.bbox[3] + 5.0))
+        return [g.table() if len(g.parts) > 1 else _to_ir(g.parts[0]) for g in groups]
+
+    def _wrapped(self, a: Cell, b: Cell, strong: bool = False) -> bool:
+        """Did the text of ``a`` wrap into ``b``? ``strong``: CJK text that ran into the right edge of a
+        left-aligned cell (not a short value that happens to nearly fill a narrow cell)."""
+        pa, pb = self.paras.get(id(a)), self.paras.get(id(b))
+        if not pa or not pb:
+            return False
+        la, lb = pa[-1].lines[-1], pb[0].lines[0]
+        pad = _pad(a, [l for p in pa for l in p.lines])
+        if strong:
+            ca = [c for c in la.chars if c.text.strip()]
+            cb = [c for c in lb.chars if c.text.strip()]
+            if len(ca) < 4 or ca[-1].text.isascii() or cb[0].text.isascii() or la.x0 - a.bbox[0] > pad + 2.5 * la.size:
+                return False
+            return a.bbox[2] - pad - la.x1 < _first_token_width(lb) + 0.25 * la.size
+        return _fills(la, lb, a.bbox[2] - a.bbox[0] - 2 * pad, a.bbox[2] - pad)
+
+    def _concat(self, a: Cell, b: Cell) -> str:
+        if self._wrapped(a, b):
+            pb = self.paras.get(id(b)) or []
+            if pb:
+                return "\n".join([_join(a.text, pb[0].text)] + [p.text for p in pb[1:]])
+        return a.text + "\n" + b.text
+
+    def table(self) -> Table:
+        xs = list(self.parts[0].xs)
+        for p in self.parts[1:]:
+            for x in p.xs:
+                if not any(_close(x, y) for y in xs):
+                    xs = sorted(xs + [x])
+        cells: list[Cell] = []
+        n_rows = 0
+        for p, absorbed, split in zip(self.parts, self.absorbed, self.split):
+            shift = n_rows - 1 if split else n_rows
+            for c in p.cells:
+                a = absorbed.get(id(c))
+                if a is not None:
+                    a.rowspan = max(a.rowspan, c.row + shift + c.rowspan - a.row)
+                    continue
+                c.row += shift
+                cells.append(c)
+            n_rows = shift + len(p.ys) - 1
+        for c in cells:
+            c.col = _index(xs, c.bbox[0])
+            c.colspan = max(1, _index(xs, c.bbox[2]) - c.col)
+            c.rowspan = max(1, min(c.rowspan, n_rows - c.row))
+        cells.sort(key=lambda c: (c.row, c.col))
+        first = self.parts[0]
+        children = [ch for p in self.parts for ch in p.children]
+        for c in cells:
+            c.tables.extend(self._nested([ch for ch in children if ch.parent is c]))
+        return Table(n_rows=n_rows, n_cols=len(xs) - 1, cells=cells, page=first.page, bbox=first.bbox)
