@@ -132,11 +132,20 @@ def review(outputs: tuple[Path, ...], missing: bool) -> None:
 @main.command()
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 @click.option("--template", help="read as this template id")
-def inspect(file: Path, template: str | None) -> None:
+@click.option("--overlay", type=click.Path(file_okay=False, path_type=Path),
+              help="read FILE by OCR and draw cells, sections and text boxes per page into this folder (PNG)")
+def inspect(file: Path, template: str | None, overlay: Path | None) -> None:
     """Show how FILE was read: the template scores, and where each section of the map was found."""
     from .inspect import describe
 
-    click.echo(describe(file, template))
+    if overlay is None:
+        click.echo(describe(file, template))
+        return
+    from .ocr.debug import write_overlays
+
+    files, doc = write_overlays(file, overlay, template)
+    click.echo(describe(file, template, doc=doc))
+    click.echo(f"overlay: {len(files)} page image(s) in {overlay}")
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ from .locate import identify, locate_sections
 from .maps import get_map, load_maps
 
 
-def describe(path: Path, template: str | None = None) -> str:
-    doc = load(path)
+def describe(path: Path, template: str | None = None, doc=None) -> str:  # noqa: ANN001
+    doc = doc if doc is not None else load(path)
     lines = [f"{path.name}: {doc.format}, ~{doc.pages} page(s), {len(doc.tables())} table(s), "
              f"{len(doc.paragraphs())} paragraph(s)"]
     ident = identify(doc, load_maps())

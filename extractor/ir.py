@@ -28,6 +28,7 @@ class Cell:
     bbox: BBox | None = None
     confidence: float = 1.0  # source confidence: 1.0 for a text layer, OCR score otherwise
     tables: list["Table"] = field(default_factory=list)  # nested tables, in order
+    notes: list[str] = field(default_factory=list)  # why the source is doubtful (OCR: seal over the cell, …)
 
     @property
     def last_row(self) -> int:
@@ -105,6 +106,7 @@ class Document:
     sha256: str = ""
     needs_ocr_pages: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[dict] = field(default_factory=list)  # pages read by OCR: page, dpi, size, rotation, skew, warped
 
     def __post_init__(self) -> None:
         self.renumber()

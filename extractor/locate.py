@@ -68,13 +68,72 @@ def identify(doc: Document, maps: tuple[TableMap, ...]) -> Identified:
         ranking.append((m, round(0.3 * title + 0.7 * kscore, 3), shift))
     ranking.sort(key=lambda x: -x[1])
     named = [(m.template, s) for m, s, _ in ranking]
-    if not ranking or ranking[0][1] < MIN_TEMPLATE_SCORE:
+    weak = not ranking or ranking[0][1] < MIN_TEMPLATE_SCORE
+    close = len(ranking) > 1 and ranking[0][1] - ranking[1][1] < MIN_MARGIN
+    if (weak or close) and ranking:
+        # no title and few keywords (a single page, a part of a return): the form's own labels decide
+        by_labels = _identify_by_labels(doc, [(m, shift) for m, _, shift in ranking])
+        if by_labels is not None:
+            return by_labels
+    if weak:
         raise UnknownTemplate(f"not a known form (best match {named[0][0]} scored {named[0][1]:.2f})" if named
                               else "no layout maps loaded")
-    if len(ranking) > 1 and ranking[0][1] - ranking[1][1] < MIN_MARGIN:
+    if close:
         raise UnknownTemplate(f"ambiguous form: {named[0][0]} {named[0][1]:.2f} vs {named[1][0]} {named[1][1]:.2f}")
     m, s, shift = ranking[0]
     return Identified(m, s, shift, named)
+
+
+LABEL_MIN_HITS = 4.0  # weighted labels a page must share with a form to be read as that form
+LABEL_MARGIN = 2.0  # ... and this many times more than with any other form
+
+
+def _map_labels(m: TableMap, shift: int) -> set[str]:
+    out: set[str] = set()
+    for s in m.sections:
+        for x in [s.table, *s.match, *section_labels(s)]:
+            c = canon(shift_years(x, shift))
+            if len(c) >= 4:
+                out.add(c)
+    return out
+
+
+def _identify_by_labels(doc: Document, cands: list[tuple[TableMap, int]]) -> Identified | None:
+    """Score each form by the section headings and labels of its map found in the document (each label
+    weighted by 1 / the number of forms that print it), for pages without the title or keywords."""
+    texts: set[str] = set(doc_lines(doc))
+    for b in doc.blocks:
+        if isinstance(b, Paragraph):
+            texts.add(canon(b.text))
+        else:
+            for t in b.walk():
+                texts.update(canon(c.text) for c in t.cells)
+    texts.discard("")
+    labels = {m.template: _map_labels(m, shift) for m, shift in cands}
+    owners: dict[str, set[str]] = {}
+    for tid, ls in labels.items():
+        for x in ls:
+            owners.setdefault(x, set()).add(tid)
+    every = list(owners)
+    found: set[str] = set()
+    for t in texts:  # each text counts for the label it matches best (near-identical wordings differ by form)
+        if t in owners:
+            found.add(t)
+            continue
+        best = process.extractOne(t, every, scorer=fuzz.ratio, score_cutoff=90)
+        if best is not None:
+            found.add(best[0])
+    got: dict[str, float] = {}
+    for lab in found:
+        for tid in owners[lab]:
+            got[tid] = got.get(tid, 0.0) + 1.0 / len(owners[lab])
+    scores = sorted(((m, got.get(m.template, 0.0), shift) for m, shift in cands), key=lambda x: -x[1])
+    best = scores[0]
+    second = scores[1][1] if len(scores) > 1 else 0.0
+    if best[1] < LABEL_MIN_HITS or best[1] < LABEL_MARGIN * second:
+        return None
+    named = [(m.template, round(g / (best[1] + second), 3)) for m, g, _ in scores]
+    return Identified(best[0], named[0][1], best[2], named)
 
 
 def map_years(m: TableMap) -> set[int]:

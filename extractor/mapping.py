@@ -79,6 +79,7 @@ class TextHit:
     page: int | None
     score: float
     reasons: list[str] = field(default_factory=list)
+    source: float = 1.0  # lowest source confidence of the cells / paragraphs read (1.0 for a text layer)
 
 
 @dataclass
@@ -537,24 +538,30 @@ def squash_lines(text: str) -> str:
 def _narrative(sc: Scope, s: NarrativeSection, shift: int) -> TextHit:
     parts: list[str] = []
     page = None
+    source = 1.0
+    notes: list[str] = []
     for p in sc.paragraphs:
         parts.append(p.text)
         page = page or p.page
+        source = min(source, p.confidence)
     for reg in sc.regions:
         for c in reg.cells():
             if c is sc.heading_cell:
                 continue
             parts.append(c.text)
             page = page or c.page
+            if c.text.strip():
+                source = min(source, c.confidence)
+                notes += [n for n in c.notes if n not in notes]
     heading = sc.heading or s.table
     if sc.heading_paragraph is not None:
         page = page or sc.heading_paragraph.page
     text = strip_guidance("\n".join(parts), [shift_years(g, shift) for g in s.guidance + [s.table]])
     limit = s.limit or limit_of(heading) or limit_of(s.table)
-    reasons = [] if sc.heading else ["section heading not found"]
+    reasons = ([] if sc.heading else ["section heading not found"]) + notes
     return TextHit(id=s.id, table=shift_years(s.table, shift), row_label=shift_years(s.table, shift), column_label=None,
                    heading=squash(heading), text=text or None, limit=limit, required=s.required, page=page,
-                   score=sc.heading_score if sc.heading else 0.5, reasons=reasons)
+                   score=sc.heading_score if sc.heading else 0.5, reasons=reasons, source=source)
 
 
 def limit_of(text: str) -> int | None:

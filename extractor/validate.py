@@ -77,6 +77,8 @@ def _judge(hit: Hit, vtype: str, unit: str | None) -> tuple[Parsed, float, str]:
     else:
         p = parse(hit.raw, vtype, unit)
     p.reasons = list(hit.reasons) + p.reasons
+    if src < OK_CONFIDENCE and hit.cell is not None and not p.missing:
+        p.reasons += [n for n in hit.cell.notes if n not in p.reasons]  # why the source is doubtful (OCR)
     conf = round(max(0.0, min(1.0, src * label * p.penalty * hit.penalty)), 3)
     if p.missing:
         status = "missing"
@@ -128,15 +130,18 @@ def text_value(t: TextHit | Hit, ctx: Context) -> Text:
         raw = t.raw
         text = raw.strip() if raw else None
         page, _ = _where(t)
+        src = t.cell.confidence if t.cell is not None else (t.paragraph.confidence if t.paragraph else 1.0)
         th = TextHit(id=t.id, table=t.table, row_label=t.row_label, column_label=t.column_label,
                      heading=t.row_label, text=text or None, limit=limit_of(t.row_label), required=t.required,
-                     page=page, score=t.label_score, reasons=list(t.reasons))
+                     page=page, score=t.label_score, reasons=list(t.reasons), source=src)
+        if src < OK_CONFIDENCE and t.cell is not None:
+            th.reasons += list(t.cell.notes)
         if raw is None:
             th.reasons = th.reasons or ["place not found"]
         t = th
     chars = len(re.sub(r"\s", "", t.text or ""))
     reasons = list(t.reasons)
-    conf = round(1.0 if t.score >= 0.97 else t.score, 3)
+    conf = round((1.0 if t.score >= 0.97 else t.score) * t.source, 3)  # source: OCR confidence (1.0 for text)
     if not t.text:
         status = "review" if reasons else "missing"
         if t.required and status == "missing":

@@ -1,0 +1,415 @@
+"""Recognised lines → IR blocks, by geometry only (no engine): the pure half of the OCR path.
+
+* A line belongs to the cell it was found in (lines are looked for cell by cell, so text never
+  straddles two cells); segments of one visual line are joined with a space, visual lines with "\\n",
+  except where a line ran to the cell's right edge and wrapped (joined directly, as the typed text was).
+* Tick boxes decided by pixels are written as ☑ / □ before their option (:func:`checkbox.rewrite`).
+* Paragraphs: the lines outside tables, wrapped lines joined, in reading order with the tables.
+* Cell confidence (the IR's source confidence): from the lowest character probability, lowered for
+  a seal over the cell, text crossing a cell border and unsure tick boxes — see :func:`cell_confidence`.
+  The cell's notes say why, and its bbox (PDF points of the cleaned page) lets a reviewer see the crop.
+* Tables continued on the next page are stitched (:func:`stitch`).
+"""
+from __future__ import annotations
+
+import re
+import weakref
+
+from ..ir import Block, Cell, Paragraph, Table
+from .checkbox import rewrite
+from .pipeline import PageOCR
+
+# character probability at which a cell is still trusted: calibrated on the sample scans so that every
+# misread value fell below it (see tests/test_ocr_samples.py); maps to 0.9, the validator's ok threshold
+CHAR_OK = 0.93
+# per OCR cell: does its last text line run to the cell's right edge (text that goes on below)?
+RUNS_ON: "weakref.WeakKeyDictionary[Cell, bool]" = weakref.WeakKeyDictionary()
+SEAL_SHARE = 0.004  # share of red pixels in a cell that counts as a seal over it
+SEAL_FACTOR = 0.85
+CROSSING_FACTOR = 0.85
+
+
+def char_confidence(p: float) -> float:
+    """Lowest character probability → source confidence; ``CHAR_OK`` maps to 0.9 (the ok threshold)."""
+    if p >= CHAR_OK:
+        return round(0.9 + 0.1 * (p - CHAR_OK) / (1 - CHAR_OK), 4)
+    return round(0.9 * p / CHAR_OK * 0.98, 4)
+
+
+def _region_texts(p: PageOCR) -> dict[int, list[tuple[int, tuple, str, list[float], float, int]]]:
+    """Per region: (band, box, text, char probs, lowest mark confidence, number of marks) per line, in order."""
+    out: dict[int, list] = {}
+    for ln, rec, marks in zip(p.lines, p.rec, p.marks):
+        text, probs = rewrite(rec, ln.crop[0], marks, p.text_h)
+        if rec.gap < 1.0 and text.strip():
+            probs = probs + [rec.gap]
+        mc = min((m.confidence for m in marks), default=1.0)
+        out.setdefault(ln.region, []).append((ln.band, ln.box, text, probs, mc, len(marks)))
+    for v in out.values():
+        v.sort(key=lambda t: (t[0], t[1][0]))
+    return out
+
+
+def line_end(ends: list[float], right_edge: float, text_h: float) -> float:
+    """Where wrapped lines end: the right-most end shared by two lines (justified text), else near the edge."""
+    ends = sorted((e for e in ends if e >= right_edge - 3 * text_h), reverse=True)
+    for a, b in zip(ends, ends[1:]):
+        if a - b <= 0.4 * text_h:
+            return a
+    return right_edge - 0.5 * text_h
+
+
+def _join_lines(items: list, right_edge: float | None, text_h: float, left_edge: float | None = None) -> str:
+    """Segments of one band joined by a space; bands by "\\n", or directly where the previous one wrapped."""
+    bands: list[tuple[int, list]] = []
+    for it in items:
+        if bands and bands[-1][0] == it[0]:
+            bands[-1][1].append(it)
+        else:
+            bands.append((it[0], [it]))
+    if right_edge is not None:
+        wrap_at = line_end([max(s[1][2] for s in segs) for _, segs in bands], right_edge, text_h) - 1.5 * text_h
+    out = ""
+    prev_x0 = prev_x1 = None
+    for _, segs in bands:
+        line = ""
+        for s in segs:
+            t = s[2].strip()
+            if not t:
+                continue
+            line = f"{line} {t}" if line else t
+        if not line:
+            continue
+        x0 = min(s[1][0] for s in segs)
+        x1 = max(s[1][2] for s in segs)
+        if out:
+            wrapped = right_edge is not None and prev_x1 is not None and prev_x1 >= wrap_at \
+                and (left_edge is None or prev_x0 <= left_edge + 2.2 * text_h)
+            indented = left_edge is not None and x0 > left_edge + 1.5 * text_h
+            if indented and right_edge is not None and abs((x0 + x1) / 2 - (left_edge + right_edge) / 2) < text_h:
+                indented = False  # centred text: the rest of a wrapped line, not a new indented paragraph
+            sep = "" if wrapped and not indented and not _starts_item(line) else "\n"
+            if sep == "" and _latin_edge(out, line):
+                sep = ""
+            out += sep + line
+        else:
+            out = line
+        prev_x0, prev_x1 = x0, x1
+    return out
+
+
+# 一 (one) and — (dash) print alike; where only a dash makes sense, it is a dash
+_DASH_BETWEEN_DIGITS = re.compile(r"(?<=[\d.])一(?=\s*\d)")
+_DASH_ONLY = re.compile(r"^\s*(一{1,2})\s*$")
+DASH_WORDS = {"中国一东盟": "中国—东盟", "中国一中亚": "中国—中亚", "中国一阿拉伯": "中国—阿拉伯", "中国一东欧": "中国—东欧"}
+
+
+def fix_dashes(text: str) -> str:
+    text = _DASH_BETWEEN_DIGITS.sub("—", text)
+    m = _DASH_ONLY.match(text)
+    if m:
+        return "—" * len(m.group(1))
+    for k, v in DASH_WORDS.items():
+        text = text.replace(k, v)
+    return text
+
+
+_FULL = {"(": "（", ")": "）", ":": "：", ",": "，", ";": "；", "?": "？", "!": "！"}
+_HALF = {v: k for k, v in _FULL.items()}
+
+
+def _cjk(ch: str) -> bool:
+    return bool(ch) and ("\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff5e"
+                         or ch in "“”‘’…—")
+
+
+def cjk_punct(text: str) -> str:
+    """Brackets and punctuation in the width a Chinese typist uses: full width next to CJK text, ASCII
+    between ASCII (the recogniser picks either for the same printed glyph). A closing bracket takes
+    the width of its opening one."""
+    out = list(text)
+    stack: list[bool] = []
+    for i, ch in enumerate(out):
+        half = _HALF.get(ch, ch)
+        if half not in _FULL:
+            continue
+        prev = next((c for c in reversed(out[:i]) if not c.isspace()), "")
+        nxt = next((c for c in text[i + 1:] if not c.isspace()), "")
+        if half == "(":
+            full = _cjk(prev) or (not prev and _cjk(nxt)) or (prev in "（(" and _cjk(nxt))
+            stack.append(full)
+        elif half == ")":
+            full = stack.pop() if stack else (_cjk(prev) or _cjk(nxt))
+        elif half == ",":
+            full = _cjk(prev) or (_cjk(nxt) and not prev.isdigit())
+        else:
+            full = _cjk(prev)
+        out[i] = _FULL[half] if full else half
+    return "".join(out)
+
+
+ITEM = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]|第[一二三四五六七八九十]+部分|[□☑■])")
+
+
+_KEY_LINE = re.compile(r"^[^：:，。]{2,14}[：:]")  # "集群名称：…" starts a line of its own
+
+
+def _starts_item(line: str) -> bool:
+    return bool(ITEM.match(line))
+
+
+def _latin_edge(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and a[-1].isascii() and b[0].isascii()
+
+
+def cell_confidence(probs: list[float], red: float, crossing: bool, mark_conf: float) -> tuple[float, list[str]]:
+    notes: list[str] = []
+    low = min(probs) if probs else 1.0
+    conf = char_confidence(low)
+    if low < CHAR_OK:
+        notes.append(f"OCR: a character read with probability {low:.2f}")
+    if red >= SEAL_SHARE:
+        conf *= SEAL_FACTOR
+        notes.append("OCR: a red seal covers the cell")
+    if crossing:
+        conf *= CROSSING_FACTOR
+        notes.append("OCR: text crosses the cell border")
+    if mark_conf < 0.9:
+        conf *= mark_conf / 0.9 * 0.95
+        notes.append(f"OCR: tick box unclear ({mark_conf:.2f})")
+    return round(min(1.0, conf), 4), notes
+
+
+def page_blocks(p: PageOCR) -> list[Block]:
+    """The page's tables and paragraphs, top to bottom; coordinates in PDF points of the cleaned page."""
+    k = 72.0 / p.dpi
+    texts = _region_texts(p)
+    region_of = {(r.table, r.cell): i for i, r in enumerate(p.regions) if r.table >= 0}
+    tables: list[Table] = []
+    for ti, g in enumerate(p.tables):
+        cells = []
+        for ci, gc in enumerate(g.cells):
+            ri = region_of.get((ti, ci))
+            reg = p.regions[ri] if ri is not None else None
+            items = texts.get(ri, []) if ri is not None else []
+            x0, y0, x1, y1 = gc.box
+            text = cjk_punct(fix_dashes(_join_lines(items, x1 - 4, p.text_h, x0 + 4)))
+            probs = [q for it in items for q in it[3]]
+            mark_conf = min((it[4] for it in items if it[5]), default=1.0)
+            conf, notes = cell_confidence(probs, reg.red if reg else 0.0, bool(reg and reg.crossing and text), mark_conf)
+            if not text:
+                conf, notes = (0.85, ["OCR: a red seal covers the cell"]) if reg and reg.red >= 0.02 else (1.0, [])
+            cell = Cell(row=gc.row, col=gc.col, rowspan=gc.rowspan, colspan=gc.colspan, text=text, page=p.page,
+                        bbox=(round(x0 * k, 2), round(y0 * k, 2), round(x1 * k, 2), round(y1 * k, 2)),
+                        confidence=conf, notes=notes)
+            if items:
+                last = [it for it in items if it[0] == items[-1][0]]
+                lx0, lx1 = min(it[1][0] for it in last), max(it[1][2] for it in last)
+                inner = (x1 - x0) - 2 * 0.08 * p.dpi  # cell padding (Word's default 0.19 cm) on both sides
+                n_chars = sum(len(it[2].replace(" ", "")) for it in last)
+                advance = (lx1 - lx0) / max(1, n_chars)
+                tail = text.rstrip()[-1:]
+                # CJK text filling the last line of a wide cell, no room left for one more character: it goes on
+                RUNS_ON[cell] = (inner >= 5 * p.text_h and lx1 - lx0 >= inner - 1.3 * advance
+                                 and n_chars >= 4 and bool(tail) and not tail.isascii())
+            cells.append(cell)
+        t = Table(n_rows=g.n_rows, n_cols=g.n_cols, cells=cells, page=p.page,
+                  bbox=tuple(round(v * k, 2) for v in g.box))
+        tables.append(t)
+    for ti, (g, parent) in enumerate(zip(p.tables, p.parents)):
+        if parent >= 0 and g.parent_cell is not None:
+            holder = tables[parent]
+            cell = next((c for c in holder.cells if (c.row, c.col) == tuple(g.parent_cell)), None)
+            if cell is not None:
+                cell.tables.append(tables[ti])
+    blocks: list[tuple[float, Block]] = [(t.bbox[1], t) for t, par in zip(tables, p.parents) if par == -1]
+    free = [i for i, r in enumerate(p.regions) if r.table < 0]
+    for ri in free:
+        for para in _paragraphs(texts.get(ri, []), p, k):
+            blocks.append((para.bbox[1], para))
+    blocks.sort(key=lambda b: b[0])
+    return [b for _, b in blocks]
+
+
+def _paragraphs(items: list, p: PageOCR, k: float) -> list[Paragraph]:
+    if not items:
+        return []
+    left = min(it[1][0] for it in items)
+    right = max(it[1][2] for it in items)
+    for g, par in zip(p.tables, p.parents):
+        if par == -1:
+            left, right = min(left, g.box[0]), max(right, g.box[2])
+    bands: list[list] = []
+    for it in items:
+        if bands and bands[-1][0][0] == it[0]:
+            bands[-1].append(it)
+        else:
+            bands.append([it])
+    right_ref = line_end([max(s[1][2] for s in b) for b in bands], right, p.text_h)
+    groups: list[list[list]] = []
+    prev = None
+    for b in bands:
+        x0 = min(s[1][0] for s in b)
+        y0 = min(s[1][1] for s in b)
+        if prev is not None:
+            px1 = max(s[1][2] for s in prev)
+            py1 = max(s[1][3] for s in prev)
+            text = " ".join(s[2] for s in b).strip()
+            px0 = min(s[1][0] for s in prev)
+            cont = (px1 >= right_ref - 1.5 * p.text_h and x0 <= max(left + 1.0 * p.text_h, px0 + 0.5 * p.text_h)
+                    and y0 - py1 <= 1.6 * p.text_h and not _starts_item(text) and not _KEY_LINE.match(text))
+            if cont:
+                groups[-1].append(b)
+                prev = b
+                continue
+        groups.append([b])
+        prev = b
+    out = []
+    for g in groups:
+        segs = [s for b in g for s in b]
+        text = _join_lines(segs, right, p.text_h, left)
+        text = cjk_punct(fix_dashes(text.replace("\n", "")))  # a paragraph's wrapped lines
+        if not text.strip():
+            continue
+        probs = [q for s in segs for q in s[3]]
+        conf, _ = cell_confidence(probs, 0.0, False, 1.0)
+        if not any(ch.isalnum() for ch in text) or (len(text.strip()) <= 3 and conf < 0.6):
+            continue  # specks, a photo's background, a torn edge: no text
+        x0 = min(s[1][0] for s in segs)
+        y0 = min(s[1][1] for s in segs)
+        x1 = max(s[1][2] for s in segs)
+        y1 = max(s[1][3] for s in segs)
+        out.append(Paragraph(text=text, page=p.page, bbox=(round(x0 * k, 2), round(y0 * k, 2), round(x1 * k, 2),
+                                                            round(y1 * k, 2)), confidence=conf))
+    return out
+
+
+# ---------------------------------------------------------------- tables across pages
+PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*$|^第\s*\d+\s*页")
+
+
+# a cell that starts like this goes on from the cell above (a note or a seal line of the same label)
+_GOES_ON = re.compile(r"^[（(]\s*(注|备注|说明|需|含|包括|不含|如|单位盖章|盖章|签字|签章)")
+SPLIT_GAP = 30.0  # pt: a row cut by the page break ends this close to the lowest content of any page
+
+
+def stitch(pages: list[tuple[list[Block], float]]) -> list[Block]:
+    """Join the pages' blocks; a table that ends a page and one that starts the next with the same
+    left and right edges are one table (columns re-gridded on the union of both pages' column lines).
+
+    ``pages``: (blocks, page height in points) per page, in order.
+    """
+    ends = sorted(max(b.bbox[3] for b in blocks if b.bbox is not None and not (isinstance(b, Paragraph)
+                                                                         and PAGE_NUMBER.match(b.text)))
+                  for blocks, _ in pages if any(b.bbox is not None for b in blocks))
+    # the lower margin: where most full pages end (a speck low on one page must not move it)
+    body_bottom = ends[min(len(ends) - 1, int(0.8 * len(ends)))] if ends else 0.0
+    out: list[Block] = []
+    tail: Block | None = None  # the last block of the previous page, as found on that page
+    for n, (blocks, height) in enumerate(pages):
+        body = [b for b in blocks if not (isinstance(b, Paragraph) and PAGE_NUMBER.match(b.text))]
+        page_tail = body[-1] if body else None
+        if out and body and isinstance(body[0], Table) and isinstance(tail, Table):
+            prev_body = [b for b in out if not (isinstance(b, Paragraph) and PAGE_NUMBER.match(b.text))]
+            last = prev_body[-1] if prev_body else None
+            if isinstance(last, Table) and _continues(last, body[0]):
+                cut = tail.bbox is not None and body_bottom - tail.bbox[3] <= SPLIT_GAP
+                merged = merge_tables(last, body[0], cut=cut)
+                out[out.index(last)] = merged
+                if page_tail is body[0]:
+                    page_tail = tail = body[0]
+                body = body[1:]
+        out += body
+        tail = page_tail
+    return out
+
+
+def _continues(a: Table, b: Table, tol: float = 6.0) -> bool:
+    if a.bbox is None or b.bbox is None or a.page == b.page:
+        return False
+    return abs(a.bbox[0] - b.bbox[0]) <= tol and abs(a.bbox[2] - b.bbox[2]) <= tol
+
+
+def _col_lines(t: Table) -> list[float]:
+    xs = sorted({c.bbox[0] for c in t.cells if c.bbox} | {c.bbox[2] for c in t.cells if c.bbox})
+    return xs
+
+
+def _append(c: Cell, d: Cell) -> None:
+    if d.text.strip():
+        sep = "" if RUNS_ON.get(c, False) else "\n"  # text cut by the page break goes on directly
+        c.text = c.text + sep + d.text if c.text.strip() else d.text
+        c.confidence = min(c.confidence, d.confidence)
+        c.notes += [n for n in d.notes if n not in c.notes]
+    c.tables += d.tables
+
+
+def merge_tables(a: Table, b: Table, tol: float = 4.0, cut: bool = True) -> Table:
+    """``b`` (next page) appended below ``a``; columns are the union of both tables' column lines.
+
+    A row cut by the page break (same cells, the label cell empty below) is joined back into one row;
+    a label cell spanning rows that was cut (empty below, spanning above) spans the rows below too.
+    """
+    xs: list[float] = []
+    for x in sorted(_col_lines(a) + _col_lines(b)):
+        if xs and x - xs[-1] <= tol:
+            continue
+        xs.append(x)
+
+    def col(x: float) -> int:
+        return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+
+    last = a.n_rows - 1
+    above = sorted({id(c): c for c in a.grid()[last] if c is not None}.values(), key=lambda c: c.col)
+    below = sorted([c for c in b.cells if c.row == 0], key=lambda c: c.col)
+    same = len(above) == len(below) and all(
+        c.bbox and d.bbox and abs(c.bbox[0] - d.bbox[0]) <= tol and abs(c.bbox[2] - d.bbox[2]) <= tol
+        for c, d in zip(above, below))
+    absorbed: dict[int, Cell] = {}
+    shift = a.n_rows
+    if above and below and same:
+        pairs = list(zip(above, below))
+        if above[0].rowspan > 1 or above[0].row != last:
+            c, d = pairs.pop(0)  # a label spanning rows, cut by the page break: it spans the rows below too
+            _append(c, d)
+            absorbed[id(d)] = c
+        below_only_under_text = any(d.text.strip() for _, d in pairs) and all(
+            c.text.strip() or not d.text.strip() for c, d in pairs)
+        both = [(c, d) for c, d in pairs if c.text.strip() and d.text.strip()]
+        label_join = bool(pairs) and not absorbed and len(pairs) > 1 and pairs[0][0].text.strip() \
+            and pairs[0][1].text.strip() and RUNS_ON.get(pairs[0][0], False) and pairs[0][1].rowspan > 1
+        split = not label_join and cut and bool(pairs) and below_only_under_text and (
+            (not pairs[0][1].text.strip() and bool(pairs[0][0].text.strip()))  # the row's label cell empty below
+            or any(RUNS_ON.get(c, False) for c, _ in both)  # text above ran on into the next page
+            or bool(_GOES_ON.match(pairs[0][1].text))  # the label goes on: （注：…） （需…）
+            or (len(pairs) == 1 and pairs[0][0].text.count("\n") >= 2)  # a text box of several lines goes on
+            or (last <= 2 and any(c.text.strip() and not d.text.strip() for c, d in pairs)))  # a header row cut
+        if split:  # one row cut in two: the lower part's text goes on in the cells above
+            for c, d in pairs:
+                _append(c, d)
+                absorbed[id(d)] = c
+            shift = a.n_rows - 1
+        elif label_join:
+            c, d = pairs[0]  # a label running on over the break, beside new rows: one label spanning them
+            _append(c, d)
+            absorbed[id(d)] = c
+    cells: list[Cell] = []
+    for t, r0 in ((a, 0), (b, shift)):
+        for c in t.cells:
+            if c.bbox is None:
+                continue
+            host = absorbed.get(id(c))
+            if host is not None:
+                host.rowspan = max(host.rowspan, c.row + r0 + c.rowspan - host.row)
+                continue
+            c0, c1 = col(c.bbox[0]), col(c.bbox[2])
+            c.row += r0
+            c.col, c.colspan = c0, max(1, c1 - c0)
+            cells.append(c)
+    for c in cells:
+        if id(c) in {id(h) for h in absorbed.values()}:
+            c0, c1 = col(c.bbox[0]), col(c.bbox[2])
+            c.col, c.colspan = c0, max(1, c1 - c0)
+    n_rows = shift + b.n_rows
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Table(n_rows=n_rows, n_cols=max(1, len(xs) - 1), cells=cells, page=a.page, bbox=a.bbox)

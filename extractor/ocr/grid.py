@@ -1,0 +1,357 @@
+"""Table grids from ruling lines. Pure functions on a binary page (ink = 255); no OCR.
+
+Hand-written with OpenCV morphology rather than img2table: we need exactly what the IR needs — the
+grid lines, merged cells as spans (from the missing line segments), nested tables kept apart, and the
+line masks themselves (to wipe rules before OCR and to test if text crosses a cell border) — and
+img2table would bring its own OCR wrappers, polars and a second pass over the page for the same result.
+
+1. horizontal / vertical line masks: opening with long thin kernels, small gaps closed;
+2. tables: connected components of the union of both masks (nested tables are components inside a cell);
+3. rows / columns: line positions clustered; a boundary between two neighbouring grid positions is
+   *present* when a ruling segment covers most of it;
+4. cells: grid positions joined across absent boundaries (union-find) → row/col spans.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+COVER = 0.55  # share of a boundary that must be ruled for it to count
+
+
+@dataclass
+class GridCell:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels (on the ruling lines)
+
+    @property
+    def inner(self) -> tuple[int, int, int, int]:
+        x0, y0, x1, y1 = self.box
+        return x0, y0, x1, y1
+
+
+@dataclass
+class Grid:
+    box: tuple[int, int, int, int]
+    xs: list[int]  # column boundaries
+    ys: list[int]  # row boundaries
+    cells: list[GridCell]
+    nested: list["Grid"] = field(default_factory=list)
+    parent_cell: tuple[int, int] | None = None  # (row, col) of the cell of the parent grid holding it
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+    def to_json(self) -> dict:
+        return {"box": list(self.box), "xs": self.xs, "ys": self.ys,
+                "cells": [[c.row, c.col, c.rowspan, c.colspan, list(c.box)] for c in self.cells],
+                "nested": [g.to_json() for g in self.nested], "parent_cell": list(self.parent_cell) if self.parent_cell else None}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Grid":
+        return cls(tuple(d["box"]), list(d["xs"]), list(d["ys"]),
+                   [GridCell(r, c, rs, cs, tuple(b)) for r, c, rs, cs, b in d["cells"]],
+                   [Grid.from_json(x) for x in d.get("nested", [])],
+                   tuple(d["parent_cell"]) if d.get("parent_cell") else None)
+
+
+@dataclass
+class Lines:
+    horizontal: np.ndarray  # 0/255 masks, page size
+    vertical: np.ndarray
+
+    @property
+    def both(self) -> np.ndarray:
+        return cv2.bitwise_or(self.horizontal, self.vertical)
+
+
+def line_masks(binary: np.ndarray, min_len: int | None = None) -> Lines:
+    """Ruling-line masks. ``min_len``: the shortest rule kept (default: 1/40 of the page width, ≥ 25 px)."""
+    h, w = binary.shape
+    k = min_len or max(25, w // 40)
+    hor = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    ver = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    # close small breaks (JPEG, noise, a tick touching a rule)
+    hor = cv2.morphologyEx(hor, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 1)))
+    ver = cv2.morphologyEx(ver, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 9)))
+    return Lines(hor, ver)
+
+
+@dataclass
+class _Seg:
+    pos: float  # y of a horizontal / x of a vertical segment
+    a: int  # start along the line
+    b: int  # end along the line
+    thick: int
+
+
+def _segments(mask: np.ndarray, horizontal: bool, min_len: int) -> list[_Seg]:
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out: list[_Seg] = []
+    for i in range(1, n):
+        x, y, w, h, area = stats[i]
+        length = w if horizontal else h
+        if length < min_len:
+            continue
+        if horizontal:
+            out.append(_Seg(y + h / 2.0, int(x), int(x + w), max(1, int(round(area / max(w, 1))))))
+        else:
+            out.append(_Seg(x + w / 2.0, int(y), int(y + h), max(1, int(round(area / max(h, 1))))))
+    return out
+
+
+def _cluster(segs: list[_Seg], tol: float) -> list[tuple[float, list[_Seg]]]:
+    segs = sorted(segs, key=lambda s: s.pos)
+    groups: list[list[_Seg]] = []
+    for s in segs:
+        if groups and s.pos - groups[-1][-1].pos <= tol:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    out = []
+    for g in groups:
+        wsum = sum(s.b - s.a for s in g)
+        pos = sum(s.pos * (s.b - s.a) for s in g) / max(wsum, 1)
+        out.append((pos, g))
+    return out
+
+
+def _touches(v: _Seg, rows: list[tuple[float, list[_Seg]]], tol: float) -> tuple[bool, bool]:
+    """Does the vertical segment end on a horizontal rule, at its top / at its bottom?"""
+    def on(y: float) -> bool:
+        return any(abs(pos - y) <= tol and any(s.a - tol <= v.pos <= s.b + tol for s in segs) for pos, segs in rows)
+
+    return on(v.a), on(v.b)
+
+
+def _coverage(segs: list[_Seg], a: float, b: float) -> float:
+    """Share of [a, b] covered by the segments."""
+    if b <= a:
+        return 0.0
+    iv = sorted((max(a, s.a), min(b, s.b)) for s in segs if s.b > a and s.a < b)
+    cov, cur = 0.0, a
+    for lo, hi in iv:
+        lo = max(lo, cur)
+        if hi > lo:
+            cov += hi - lo
+            cur = hi
+    return cov / (b - a)
+
+
+def find_tables(binary: np.ndarray, lines: Lines | None = None, min_w: int = 120, min_h: int = 30,
+                thin: int = 44) -> list[Grid]:
+    """Every ruled table of the page, top to bottom, with nested tables attached to their parent cell."""
+    lines = lines or line_masks(binary)
+    both = lines.both
+    # join line ends that stop a few pixels short of each other
+    both = cv2.dilate(both, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
+    comps = []
+    for i in range(1, n):
+        x, y, w, h, area = stats[i]
+        if w >= min_w and h >= min_h:
+            comps.append((i, (int(x), int(y), int(x + w), int(y + h))))
+    comps.sort(key=lambda c: -(c[1][2] - c[1][0]) * (c[1][3] - c[1][1]))
+    grids: list[tuple[int, Grid]] = []
+    for i, box in comps:
+        x0, y0, x1, y1 = box
+        sub = (lab[y0:y1, x0:x1] == i).astype(np.uint8)
+        hm = cv2.bitwise_and(lines.horizontal[y0:y1, x0:x1], lines.horizontal[y0:y1, x0:x1], mask=sub)
+        vm = cv2.bitwise_and(lines.vertical[y0:y1, x0:x1], lines.vertical[y0:y1, x0:x1], mask=sub)
+        g = grid_from_masks(hm, vm, offset=(x0, y0), thin=thin)
+        if g is not None:
+            grids.append((i, g))
+    top: list[Grid] = []
+    for _, g in grids:  # largest first: a component inside an earlier grid's cell is a nested table
+        parent = _container(top, g)
+        if parent is None:
+            top.append(g)
+        else:
+            pg, cell = parent
+            g.parent_cell = (cell.row, cell.col)
+            pg.nested.append(g)
+    top.sort(key=lambda g: (g.box[1], g.box[0]))
+    return top
+
+
+def _container(grids: list[Grid], g: Grid) -> tuple[Grid, GridCell] | None:
+    cx0, cy0, cx1, cy1 = g.box
+    for pg in grids:
+        for holder in [pg] + _all_nested(pg):
+            for c in holder.cells:
+                x0, y0, x1, y1 = c.box
+                if x0 - 3 <= cx0 and y0 - 3 <= cy0 and cx1 <= x1 + 3 and cy1 <= y1 + 3:
+                    return holder, c
+    return None
+
+
+def _all_nested(g: Grid) -> list[Grid]:
+    out = []
+    for n in g.nested:
+        out.append(n)
+        out += _all_nested(n)
+    return out
+
+
+def grid_from_masks(hmask: np.ndarray, vmask: np.ndarray, offset: tuple[int, int] = (0, 0),
+                    tol: float = 6.0, thin: int = 44) -> Grid | None:
+    """One table's grid from its horizontal and vertical line masks (same-size crops)."""
+    h, w = hmask.shape
+    hs = _segments(hmask, True, min_len=12)
+    vs = _segments(vmask, False, min_len=12)
+    if not hs or not vs:
+        return None
+    rows = _cluster(hs, tol)
+    # a vertical rule runs from one horizontal rule to another; strokes of underlined characters
+    # standing on an underline touch one at most
+    vs = [v for v in vs if sum(_touches(v, rows, tol + 3)) == 2
+          or (sum(_touches(v, rows, tol + 3)) == 1 and v.b - v.a >= 120)]  # an open end of a long rule
+    if len(rows) < 2 or len(vs) < 2:
+        return None
+    cols = _cluster(vs, tol)
+    ys = [p for p, _ in rows]
+    xs = [p for p, _ in cols]
+    # rules missing at the table's outer edge: the other direction's extent bounds the table
+    hx0, hx1 = min(s.a for s in hs), max(s.b for s in hs)
+    vy0, vy1 = min(s.a for s in vs), max(s.b for s in vs)
+    if xs[0] - hx0 > 2 * tol:
+        cols.insert(0, (float(hx0), []))
+    if hx1 - xs[-1] > 2 * tol:
+        cols.append((float(hx1), []))
+    if ys[0] - vy0 > 2 * tol:
+        rows.insert(0, (float(vy0), []))
+    if vy1 - ys[-1] > 2 * tol:
+        rows.append((float(vy1), []))
+    ys = [p for p, _ in rows]
+    xs = [p for p, _ in cols]
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    nr, nc = len(ys) - 1, len(xs) - 1
+    # boundary presence
+    vpresent = np.zeros((nr, nc + 1), bool)  # vertical boundary left of column j in row i
+    hpresent = np.zeros((nr + 1, nc), bool)  # horizontal boundary above row i in column j
+    for j, (_, segs) in enumerate(cols):
+        for i in range(nr):
+            vpresent[i, j] = _coverage(segs, ys[i], ys[i + 1]) >= COVER
+    for i, (_, segs) in enumerate(rows):
+        for j in range(nc):
+            hpresent[i, j] = _coverage(segs, xs[j], xs[j + 1]) >= COVER
+    ox, oy = offset
+    xi = [int(round(x)) + ox for x in xs]
+    yi = [int(round(y)) + oy for y in ys]
+    nested: list[Grid] = []
+    for r0, r1, jl, jr in _nested_regions(xi, vpresent, hpresent, thin):
+        sub_v = vpresent[r0:r1 + 1, jl + 1:jr + 1].copy()
+        sub_h = hpresent[r0:r1 + 2, jl + 1:jr].copy()
+        sub_h[0, :] = True
+        sub_h[-1, :] = True
+        ncells = _merge(r1 - r0 + 1, jr - jl - 1, sub_v, sub_h)
+        sx, sy = xi[jl + 1:jr + 1], yi[r0:r1 + 2]
+        g = Grid((sx[0], sy[0], sx[-1], sy[-1]), sx, sy,
+                 sorted((GridCell(a, b, c - a + 1, d - b + 1, (sx[b], sy[a], sx[d + 1], sy[c + 1])) for a, b, c, d in ncells),
+                        key=lambda c: (c.row, c.col)))
+        nested.append(g)
+        # inside the parent cell the nested table's rules are no boundaries of the parent grid
+        vpresent[r0:r1 + 1, jl + 1:jr + 1] = False
+        hpresent[r0 + 1:r1 + 1, jl:jr + 1] = False
+        if r0 > 0 and not hpresent[r0, jl]:
+            hpresent[r0, jl:jr + 1] = False
+        if r1 + 1 < nr and not hpresent[r1 + 1, jl]:
+            hpresent[r1 + 1, jl:jr + 1] = False
+    cells = _merge(nr, nc, vpresent, hpresent)
+    out = [GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xi[c0], yi[r0], xi[c1 + 1], yi[r1 + 1])) for r0, c0, r1, c1 in cells]
+    out.sort(key=lambda c: (c.row, c.col))
+    grid = Grid((xi[0], yi[0], xi[-1], yi[-1]), xi, yi, out)
+    for g in nested:
+        holder = next(c for c in out if c.box[0] <= g.box[0] and c.box[2] >= g.box[2] and c.box[1] <= g.box[1] and c.box[3] >= g.box[3])
+        g.parent_cell = (holder.row, holder.col)
+        grid.nested.append(g)
+    return grid
+
+
+def _nested_regions(xs: list[int], vpresent: np.ndarray, hpresent: np.ndarray, thin: int) -> list[tuple[int, int, int, int]]:
+    """A table inside a cell that touches the cell's border is drawn as part of the parent's grid; it shows
+    as two thin, unruled columns (the cell's padding) left and right of a ruled block of rows.
+
+    Returns (first row, last row, left thin column, right thin column) per nested table.
+    """
+    nr, nc = vpresent.shape[0], len(xs) - 1
+    thin_cols = [j for j in range(nc) if xs[j + 1] - xs[j] < thin]
+    out: list[tuple[int, int, int, int]] = []
+    for jl in thin_cols:
+        for jr in thin_cols:
+            if jr <= jl + 1:
+                continue
+            rows = [i for i in range(nr) if vpresent[i, jl + 1] and vpresent[i, jr]]
+            runs: list[list[int]] = []
+            for i in rows:
+                if runs and runs[-1][-1] == i - 1:
+                    runs[-1].append(i)
+                else:
+                    runs.append([i])
+            for run in runs:
+                r0, r1 = run[0], run[-1]
+                if r1 - r0 < 1:
+                    continue
+                # the padding columns stay open down the whole block (no rules across them) ...
+                if any(hpresent[i, jl] or hpresent[i, jr] for i in range(r0 + 1, r1 + 1)):
+                    continue
+                # ... while the block itself has rules inside
+                if not any(hpresent[i, j] for i in range(r0 + 1, r1 + 1) for j in range(jl + 1, jr)):
+                    continue
+                if any(o[0] <= r1 and r0 <= o[1] and o[2] <= jr and jl <= o[3] for o in out):
+                    continue
+                out.append((r0, r1, jl, jr))
+    return out
+
+
+def _merge(nr: int, nc: int, vpresent: np.ndarray, hpresent: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Grid positions joined across absent boundaries; each group widened to its bounding rectangle."""
+    parent = list(range(nr * nc))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
+    for i in range(nr):
+        for j in range(nc):
+            if j + 1 < nc and not vpresent[i, j + 1]:
+                union(i * nc + j, i * nc + j + 1)
+            if i + 1 < nr and not hpresent[i + 1, j]:
+                union(i * nc + j, (i + 1) * nc + j)
+    while True:
+        rects: dict[int, list[int]] = {}
+        for i in range(nr):
+            for j in range(nc):
+                r = find(i * nc + j)
+                if r not in rects:
+                    rects[r] = [i, j, i, j]
+                else:
+                    b = rects[r]
+                    b[0], b[1], b[2], b[3] = min(b[0], i), min(b[1], j), max(b[2], i), max(b[3], j)
+        changed = False
+        for r, (r0, c0, r1, c1) in rects.items():  # non-rectangular groups swallow what their rectangle covers
+            for i in range(r0, r1 + 1):
+                for j in range(c0, c1 + 1):
+                    if find(i * nc + j) != find(r):
+                        union(r, i * nc + j)
+                        changed = True
+        if not changed:
+            return [tuple(v) for v in rects.values()]  # type: ignore[misc]

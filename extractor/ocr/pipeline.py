@@ -1,0 +1,346 @@
+"""One page image → :class:`PageOCR` (clean-up, grid, lines, tick boxes, recognition).
+
+This is the only module that calls the engine; everything it produces is plain data that
+:mod:`extractor.ocr.assemble` turns into IR blocks without the engine (tests run that part on stored JSON).
+Each page's text is recognised once, line crop by line crop; empty cells cost nothing.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from . import checkbox, cleanup, grid
+from . import lines as L
+from .checkbox import Mark
+from .engine import Engine, RecLine
+from .grid import Grid
+from .lines import TextLine
+
+CROP_TEXT_SHARE = 0.43  # text height / crop height handed to the recogniser (measured on the scans: fewer
+# pixels than PaddleOCR's det crops (~0.6), same accuracy; 0.40 starts to drop characters)
+FLIP_PROB = 0.6  # mean 180° probability of the classifier above which a page is turned over
+
+
+@dataclass
+class Region:
+    """Where lines were looked for: a table cell (``table``/``cell`` indices) or the free text of the page."""
+
+    box: tuple[int, int, int, int]
+    table: int = -1  # index into PageOCR.tables (flattened, nested ones after their parent)
+    cell: int = -1
+    ink: float = 0.0  # ink ratio (rules removed)
+    red: float = 0.0  # share of seal-red pixels before suppression
+    crossing: bool = False  # text strokes continue through the cell border
+
+    def to_json(self) -> dict:
+        return {"box": list(self.box), "table": self.table, "cell": self.cell, "ink": round(self.ink, 5),
+                "red": round(self.red, 5), "crossing": self.crossing}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Region":
+        return cls(tuple(d["box"]), d["table"], d["cell"], d.get("ink", 0.0), d.get("red", 0.0), d.get("crossing", False))
+
+
+@dataclass
+class PageOCR:
+    page: int
+    dpi: float
+    size: tuple[int, int]  # width, height of the cleaned page, pixels
+    tables: list[Grid]  # flattened: top-level tables and their nested tables (Grid.nested left empty here)
+    parents: list[int]  # for each table: index of its parent table, -1 for top level
+    regions: list[Region]
+    lines: list[TextLine]
+    rec: list[RecLine]
+    marks: list[list[Mark]]  # per line
+    text_h: float = 28.0
+    rotation: int = 0  # quarter turns applied (degrees, counter-clockwise)
+    skew: float = 0.0  # degrees of deskew applied
+    warped: bool = False  # perspective-corrected (a photo)
+    timings: dict[str, float] = field(default_factory=dict)
+    image: np.ndarray | None = field(default=None, repr=False)  # the cleaned page (kept on request, not in JSON)
+
+    def to_json(self) -> dict:
+        return {"page": self.page, "dpi": self.dpi, "size": list(self.size), "text_h": self.text_h,
+                "rotation": self.rotation, "skew": round(self.skew, 3), "warped": self.warped,
+                "tables": [g.to_json() for g in self.tables], "parents": self.parents,
+                "regions": [r.to_json() for r in self.regions], "lines": [ln.to_json() for ln in self.lines],
+                "rec": [r.to_json() for r in self.rec], "marks": [[m.to_json() for m in ms] for ms in self.marks]}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "PageOCR":
+        return cls(d["page"], d["dpi"], tuple(d["size"]), [Grid.from_json(g) for g in d["tables"]], d["parents"],
+                   [Region.from_json(r) for r in d["regions"]], [TextLine.from_json(x) for x in d["lines"]],
+                   [RecLine.from_json(x) for x in d["rec"]], [[Mark.from_json(m) for m in ms] for ms in d["marks"]],
+                   d.get("text_h", 28.0), d.get("rotation", 0), d.get("skew", 0.0), d.get("warped", False))
+
+
+# ---------------------------------------------------------------- clean-up
+@dataclass
+class Cleaned:
+    grey: np.ndarray  # red channel, flattened light, upright, level
+    red: np.ndarray  # seal mask in the same geometry
+    binary: np.ndarray
+    rotation: int = 0
+    skew: float = 0.0
+    warped: bool = False
+
+
+def clean_page(rgb: np.ndarray, dpi: float) -> Cleaned:
+    grey = cleanup.to_grey(rgb)
+    red = cleanup.red_mask(rgb) if cleanup.is_colour(rgb) else np.zeros(grey.shape, np.uint8)
+    warped = False
+    quad = cleanup.find_page_quad(grey)
+    if quad is not None:
+        size = cleanup.quad_target(quad, dpi)
+        grey = cleanup.warp(grey, quad, size, 255)
+        red = cleanup.warp(red, quad, size, 0)
+        warped = True
+    grey = cleanup.flatten_light(grey)
+    binary = cleanup.binarize(grey)
+    rotation = 0
+    if cleanup.text_direction(binary) == 90:
+        rotation = 90
+        grey, red = cleanup.rotate90(grey, 90), cleanup.rotate90(red, 90)
+        binary = cleanup.binarize(grey)
+    skew = cleanup.skew_angle(binary)
+    if abs(skew) >= 0.05:
+        grey = cleanup.rotate(grey, skew, 255)
+        red = cleanup.rotate(red, skew, 0)
+        binary = cleanup.binarize(grey)
+    return Cleaned(grey, red, binary, rotation, skew, warped)
+
+
+def turn_over(c: Cleaned) -> Cleaned:
+    return Cleaned(cleanup.rotate90(c.grey, 180), cleanup.rotate90(c.red, 180), cleanup.rotate90(c.binary, 180),
+                   (c.rotation + 180) % 360, c.skew, c.warped)
+
+
+# ---------------------------------------------------------------- layout
+@dataclass
+class Layout:
+    tables: list[Grid]
+    parents: list[int]
+    regions: list[Region]
+    lines: list[TextLine]
+    ink: np.ndarray
+    text_h: float
+
+
+def _flatten(tables: list[Grid]) -> tuple[list[Grid], list[int]]:
+    flat: list[Grid] = []
+    parents: list[int] = []
+
+    def add(g: Grid, parent: int) -> None:
+        idx = len(flat)
+        nested = g.nested
+        flat.append(Grid(g.box, g.xs, g.ys, g.cells, [], g.parent_cell))
+        parents.append(parent)
+        for n in nested:
+            add(n, idx)
+
+    for g in tables:
+        add(g, -1)
+    return flat, parents
+
+
+def text_ink(binary: np.ndarray, rules: np.ndarray, text_h_hint: float = 28.0) -> np.ndarray:
+    """Ink without rules and without specks too small to be part of any character."""
+    ink = L.remove_rules(binary, rules)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return ink
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    keep = (np.maximum(w, h) >= max(4, 0.2 * text_h_hint)) | (area >= 12)
+    keep[0] = False
+    return (keep[lab].astype(np.uint8)) * 255
+
+
+def layout(binary: np.ndarray, red: np.ndarray, dpi: float = 200) -> Layout:
+    lm = grid.line_masks(binary)
+    top = grid.find_tables(binary, lm, thin=int(0.22 * dpi))
+    tables, parents = _flatten(top)
+    rules = lm.both
+    ink = text_ink(binary, rules)
+    regions: list[Region] = []
+    inner_boxes = []
+    for ti, g in enumerate(tables):
+        for ci, c in enumerate(g.cells):
+            x0, y0, x1, y1 = c.box
+            regions.append(Region((x0, y0, x1, y1), ti, ci))
+            inner_boxes.append(_inset(c.box))
+    text_h = L.text_height(ink, inner_boxes) if inner_boxes else L.text_height(ink, [(0, 0, ink.shape[1], ink.shape[0])])
+    ink = text_ink(binary, rules, text_h)
+    # nested tables are cut out of their parent cell's ink
+    nested_boxes = {ti: [tables[k].box for k, p in enumerate(parents) if p == ti] for ti in range(len(tables))}
+    lines: list[TextLine] = []
+    band = 0
+    for ri, reg in enumerate(regions):
+        box = _inset(reg.box)
+        sub_ink = ink
+        holes = [b for b in nested_boxes.get(reg.table, []) if _inside(b, reg.box)]
+        if holes:
+            sub_ink = ink.copy()
+            for hx0, hy0, hx1, hy1 in holes:
+                sub_ink[max(0, hy0 - 4):hy1 + 4, max(0, hx0 - 4):hx1 + 4] = 0
+        reg.ink = L.ink_ratio(sub_ink, box)
+        reg.red = _share(red, box)
+        if reg.ink > 0:
+            reg.crossing = _crossing(ink, reg.box, text_h)
+            found = L.find_lines(sub_ink, box, text_h, ri, band)
+            band += len({x.band for x in found})
+            lines += found
+    # free text: everything outside the top-level tables
+    free = ink.copy()
+    for g, p in zip(tables, parents):
+        if p == -1:
+            x0, y0, x1, y1 = g.box
+            free[max(0, y0 - 3):y1 + 4, max(0, x0 - 3):x1 + 4] = 0
+    regions.append(Region((0, 0, ink.shape[1], ink.shape[0])))
+    found = L.find_lines(free, (0, 0, ink.shape[1], ink.shape[0]), text_h, len(regions) - 1, band)
+    lines += found
+    return Layout(tables, parents, regions, lines, ink, text_h)
+
+
+def _inset(box: tuple[int, int, int, int], k: int = 3) -> tuple[int, int, int, int]:
+    x0, y0, x1, y1 = box
+    return x0 + k, y0 + k, max(x0 + k, x1 - k + 1), max(y0 + k, y1 - k + 1)
+
+
+def _inside(inner: tuple, outer: tuple) -> bool:
+    return outer[0] - 3 <= inner[0] and outer[1] - 3 <= inner[1] and inner[2] <= outer[2] + 3 and inner[3] <= outer[3] + 3
+
+
+def _share(mask: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    x0, y0, x1, y1 = box
+    sub = mask[y0:y1, x0:x1]
+    return float(np.count_nonzero(sub)) / max(1, sub.size)
+
+
+def _crossing(ink: np.ndarray, box: tuple[int, int, int, int], text_h: float) -> bool:
+    """Text strokes on both sides of a vertical cell border (text overflowing into the next cell)."""
+    x0, y0, x1, y1 = box
+    h, w = ink.shape
+    rows_needed = max(4, int(0.35 * text_h))
+    for x in (x0, x1):
+        a, b = x - 7, x + 8
+        if a < 0 or b > w:
+            continue
+        left = ink[y0 + 4:y1 - 4, a:x - 2].any(axis=1)
+        right = ink[y0 + 4:y1 - 4, x + 3:b].any(axis=1)
+        if int((left & right).sum()) >= rows_needed:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- crops, orientation, recognition
+def crop_of(grey: np.ndarray, ln: TextLine, text_h: float) -> np.ndarray:
+    x0, y0, x1, y1 = ln.box
+    bh = y1 - y0
+    mid = (y0 + y1) / 2
+    half = max(bh, 0.8 * text_h) / CROP_TEXT_SHARE / 2
+    H, W = grey.shape
+    cy0, cy1 = int(max(0, mid - half)), int(min(H, mid + half + 1))
+    pad = int(0.6 * text_h) + 4  # the recogniser drops a dash or a dot that touches the crop's edge
+    cx0, cx1 = max(0, x0 - pad), min(W, x1 + pad)
+    ln.crop = (cx0, cy0, cx1, cy1)
+    return grey[cy0:cy1, cx0:cx1]
+
+
+def upside_down(engine: Engine, grey: np.ndarray, lay: Layout) -> bool:
+    """The classifier's vote over the widest body-text lines (a scanned page is either way up as a whole)."""
+    cands = [ln for ln in lay.lines if 0.6 * lay.text_h <= ln.box[3] - ln.box[1] <= 1.4 * lay.text_h]
+    cands.sort(key=lambda ln: -(ln.box[2] - ln.box[0]))
+    cands = cands[:12]
+    if len(cands) < 2:
+        return False
+    probs = engine.classify([crop_of(grey, ln, lay.text_h) for ln in cands])
+    p = float(np.mean(probs))
+    if 0.35 < p < 0.65:  # unsure: compare recognition scores both ways on a few lines
+        few = cands[:3]
+        up = engine.recognize([crop_of(grey, ln, lay.text_h) for ln in few])
+        down = engine.recognize([cv2.rotate(crop_of(grey, ln, lay.text_h), cv2.ROTATE_180) for ln in few])
+        return sum(r.score for r in down) > sum(r.score for r in up) + 0.1
+    return p > FLIP_PROB
+
+
+def analyse_page(rgb: np.ndarray, dpi: float, page: int, engine: Engine, keep_image: bool = False) -> PageOCR:
+    t0 = time.perf_counter()
+    c = clean_page(rgb, dpi)
+    t1 = time.perf_counter()
+    lay = layout(c.binary, c.red, dpi)
+    if upside_down(engine, c.grey, lay):
+        c = turn_over(c)
+        lay = layout(c.binary, c.red, dpi)
+    t2 = time.perf_counter()
+    for ln in lay.lines:
+        crop_of(c.grey, ln, lay.text_h)  # sets ln.crop
+    marks = []
+    for ln in lay.lines:
+        x0, y0, x1, y1 = ln.crop
+        marks.append(checkbox.find_boxes(lay.ink[ln.box[1]:ln.box[3], x0:x1], lay.text_h, (x0, ln.box[1])))
+    rec = engine.recognize([c.grey[ln.crop[1]:ln.crop[3], ln.crop[0]:ln.crop[2]] for ln in lay.lines])
+    t3 = time.perf_counter()
+    rec = [_slash(r, lay.ink, ln, lay.text_h) for r, ln in zip(rec, lay.lines)]
+    for k, (ln, r) in enumerate(zip(lay.lines, rec)):
+        band = lay.ink[ln.box[1]:ln.box[3], ln.crop[0]:ln.crop[2]]
+        boxes = checkbox.confirm(marks[k], r, ln.crop[0], lay.text_h, band, ln.crop[0], ln.box[1])
+        found = boxes + checkbox.tick_marks(r, ln.crop[0], band, ln.crop[0], lay.text_h, boxes, ln.box[1], ln.box[3])
+        if lay.regions[ln.region].table >= 0:  # tick boxes are answers in table cells, not in running text
+            found += checkbox.orphan_marks(r, ln.crop[0], band, ln.crop[0], lay.text_h, found, ln.box[1], ln.box[3])
+        marks[k] = found
+        if _unexplained(r, band, ln.crop[0], lay.text_h, found):
+            rec[k] = r = RecLine(r.text, r.probs, r.xs, min(r.gap, 0.6))  # ink the recogniser read nothing for
+    h, w = c.grey.shape
+    return PageOCR(page, dpi, (w, h), lay.tables, lay.parents, lay.regions, lay.lines, rec, marks, lay.text_h,
+                   c.rotation, c.skew, c.warped,
+                   {"cleanup": t1 - t0, "layout": t2 - t1, "recognize": t3 - t2},
+                   c.grey if keep_image else None)
+
+
+def _slash(r: RecLine, ink: np.ndarray, ln: TextLine, text_h: float = 28.0) -> RecLine:
+    """A lone '/' or '—' (the usual 'not applicable') is read as 1 / l / I or 二 / 一 / _: a single slanted
+    stroke is a slash, a single flat stroke a dash."""
+    x0, y0, x1, y1 = ln.box
+    if len(r.text.strip()) <= 2 and y1 - y0 <= 0.3 * text_h and x1 - x0 >= 0.5 * text_h:
+        n, _ = cv2.connectedComponents((ink[y0:y1, x0:x1] > 0).astype(np.uint8))
+        if n - 1 == 1:
+            return RecLine("—" * (2 if x1 - x0 > 1.6 * text_h else 1), [0.95], list(r.xs[:1]) or [0.0])
+    if r.text.strip() not in ("1", "l", "I", "|", "/", "\\"):
+        return r  # (geometry decides even when the recogniser is sure: a lone slash is read as 1 with p > 0.9)
+    ys, xs = np.nonzero(ink[y0:y1, x0:x1])
+    if len(xs) < 8 or y1 - y0 < 8:
+        return r
+    n, _ = cv2.connectedComponents((ink[y0:y1, x0:x1] > 0).astype(np.uint8))
+    if n - 1 != 1:
+        return r
+    xs = xs - xs.mean()
+    ys = ys - ys.mean()
+    cov = np.cov(np.vstack([xs, ys]))
+    w, v = np.linalg.eigh(cov)
+    dx, dy = v[:, int(np.argmax(w))]
+    if dx < 0:
+        dx, dy = -dx, -dy
+    ang = float(np.degrees(np.arctan2(-dy, dx)))  # 90 = upright, < 90 leaning right like '/'
+    if 45 <= ang <= 80:
+        return RecLine("/", [0.95], list(r.xs[:1]) or [0.0])
+    if -80 <= ang <= -45:
+        return RecLine("\\", [0.95], list(r.xs[:1]) or [0.0])
+    return r
+
+
+def _unexplained(r: RecLine, band: np.ndarray, x0: int, text_h: float, marks: list[Mark]) -> bool:
+    """A glyph-sized piece of ink with no recognised character anywhere near it (a dash or a character the
+    recogniser dropped, as '2024.04—' read as '2024.04'): the line's text may be missing something."""
+    chars = [x0 + x for x in r.xs]
+    for a, b in checkbox._glyphs(band, text_h):
+        if b - a < 0.35 * text_h:
+            continue
+        pa, pb = x0 + a, x0 + b
+        if any(m.x0 - 2 < pb and pa < m.x1 + 2 for m in marks):
+            continue
+        if not any(pa - 0.6 * text_h <= x <= pb + 0.6 * text_h for x in chars):
+            return True
+    return False

@@ -1,0 +1,135 @@
+"""Tick boxes by pixels (drawn with OpenCV), and the rewrite of recognised text around them (no OCR)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from extractor.normalize import parse_checks
+from extractor.ocr import checkbox
+from extractor.ocr.checkbox import Mark
+from extractor.ocr.engine import RecLine
+
+H = 28  # text height in pixels
+
+
+def line_with(kind: str) -> np.ndarray:
+    """A binary line image (ink = 255) holding one box of the given kind at x 20..40."""
+    img = np.zeros((H + 10, 200), np.uint8)
+    x0, y0, s = 20, 9, 20
+    if kind == "filled":
+        cv2.rectangle(img, (x0, y0), (x0 + s, y0 + s), 255, -1)
+        return img
+    cv2.rectangle(img, (x0, y0), (x0 + s, y0 + s), 255, 2)
+    if kind == "tick":
+        cv2.line(img, (x0 + 4, y0 + 10), (x0 + 8, y0 + 16), 255, 2)
+        cv2.line(img, (x0 + 8, y0 + 16), (x0 + 17, y0 + 4), 255, 2)
+    elif kind == "cross":
+        cv2.line(img, (x0 + 4, y0 + 4), (x0 + 16, y0 + 16), 255, 2)
+        cv2.line(img, (x0 + 16, y0 + 4), (x0 + 4, y0 + 16), 255, 2)
+    # an option's text to the right
+    cv2.rectangle(img, (60, 10), (85, 32), 255, 2)
+    cv2.line(img, (60, 21), (85, 21), 255, 2)
+    return img
+
+
+@pytest.mark.parametrize("kind,ticked", [("empty", False), ("tick", True), ("cross", True), ("filled", True)])
+def test_box_decided_by_pixels(kind, ticked):
+    marks = checkbox.find_boxes(line_with(kind), H, offset=(100, 50))
+    boxes = [m for m in marks if m.x0 < 150]
+    assert len(boxes) == 1
+    m = boxes[0]
+    assert m.ticked is ticked and m.confidence >= 0.9
+    assert 115 <= m.x0 <= 125 and 55 <= m.y0 <= 62  # page coordinates
+
+
+def test_interior_ratio_thresholds():
+    assert checkbox.interior_decision(0.0) == (False, 1.0)
+    assert checkbox.interior_decision(0.5) == (True, 1.0)
+    ticked, conf = checkbox.interior_decision((checkbox.EMPTY_MAX + checkbox.TICK_MIN) / 2 + 0.001)
+    assert conf < 0.9  # between the thresholds: unsure, the cell goes to review
+
+
+def rec(text: str, xs: list[float], p: float = 0.99) -> RecLine:
+    return RecLine(text, [p] * len(text), xs)
+
+
+def test_rewrite_puts_the_pixel_decision_before_each_option():
+    # the recogniser read "是□否": it dropped the ticked box before 是 and read the empty one
+    r = rec("是□否", [40.0, 70.0, 95.0])
+    marks = [Mark(10, 28, 0, 20, True, 1.0, "box"), Mark(62, 80, 0, 20, False, 1.0, "box")]
+    text, probs = checkbox.rewrite(r, 0.0, marks, H)
+    assert text == "☑是□否"
+    assert len(probs) == 2  # the box characters' probabilities are not kept: pixels decided them
+    assert parse_checks(text, ["是", "否"]).chosen == ["是"]
+
+
+def test_rewrite_replaces_a_misread_box():
+    r = rec("口是冈否", [15.0, 40.0, 70.0, 95.0])  # 口 / 冈: how a recogniser reads □ / ☒
+    marks = [Mark(8, 26, 0, 20, False, 1.0, "box"), Mark(62, 80, 0, 20, True, 1.0, "box")]
+    text, _ = checkbox.rewrite(r, 0.0, marks, H)
+    assert text == "□是☑否"
+
+
+def band(*glyphs: tuple[int, int]) -> np.ndarray:
+    """A line's ink (H rows) with a block of ink for each (x0, x1)."""
+    ink = np.zeros((H, 220), np.uint8)
+    for a, b in glyphs:
+        cv2.rectangle(ink, (a, 4), (b, H - 4), 255, 2)
+    return ink
+
+
+def test_confirm_keeps_boxes_and_rejects_characters_shaped_like_one():
+    square = Mark(99, 122, 3, H - 3, True, 1.0, "box")  # as drawn (2-px outline)
+    alone = band((100, 120), (128, 150))  # the box at the start of the line, its option after it
+    inside = band((70, 96), (100, 120), (124, 150))  # the "box" glued inside a word
+    # the recogniser read a box glyph there: a box, wherever it stands
+    assert checkbox.confirm([square], rec("☑是", [110.0, 140.0]), 0.0, H, inside, 0, 0) == [square]
+    # it read nothing there (it drops ☑ and ■): a box where an option's box stands, not inside a word
+    assert checkbox.confirm([square], rec("是", [140.0]), 0.0, H, alone, 0, 0) == [square]
+    assert checkbox.confirm([square], rec("出是", [83.0, 140.0]), 0.0, H, inside, 0, 0) == []
+    # it read a CJK character there (国, 回, 品 …): that character, not a box
+    assert checkbox.confirm([square], rec("中国家", [80.0, 110.0, 140.0]), 0.0, H, inside, 0, 0) == []
+    # 口 at the start of the line is a misread box; 口 inside a word (出口) is the character
+    assert checkbox.confirm([square], rec("口是", [110.0, 140.0]), 0.0, H, alone, 0, 0) == [square]
+    assert checkbox.confirm([square], rec("出口", [80.0, 110.0]), 0.0, H, inside, 0, 0) == []
+    # a small square low in the line (the 口 at the foot of 品) is no box
+    low = Mark(99, 111, 16, 27, True, 1.0, "box")
+    assert checkbox.confirm([low], rec("是", [140.0]), 0.0, H, alone, 0, 0) == []
+
+
+def test_bare_tick_read_by_the_recogniser_counts_as_ticked():
+    ink = np.zeros((H, 200), np.uint8)
+    cv2.line(ink, (10, 14), (16, 22), 255, 3)
+    cv2.line(ink, (16, 22), (28, 4), 255, 3)
+    marks = checkbox.tick_marks(rec("√是", [19.0, 50.0]), 0.0, ink, 0, H, [], 0, H)
+    assert len(marks) == 1 and marks[0].ticked
+    text, _ = checkbox.rewrite(rec("√是", [19.0, 50.0]), 0.0, marks, H)
+    assert text == "☑是"
+
+
+def test_dropped_tick_at_line_start_is_found():
+    ink = np.zeros((H, 200), np.uint8)
+    cv2.line(ink, (6, 14), (12, 22), 255, 3)
+    cv2.line(ink, (12, 22), (24, 4), 255, 3)
+    cv2.rectangle(ink, (30, 4), (54, 24), 255, 2)  # the option's first character, close by
+    cv2.line(ink, (30, 14), (54, 14), 255, 2)
+    ink[14, 26:30] = 255  # a speck of noise glues the tick to it
+    r = rec("是", [42.0])  # the recogniser dropped the ✔
+    marks = checkbox.orphan_marks(r, 0.0, ink, 0, H, [], 0, H)
+    assert len(marks) == 1 and marks[0].ticked and marks[0].kind == "tick" and marks[0].x0 < 10
+
+
+def test_filled_box_glued_to_its_option_is_found():
+    ink = np.zeros((H, 200), np.uint8)
+    cv2.rectangle(ink, (4, 6), (19, 21), 255, -1)  # ■
+    ink[13, 20:23] = 255
+    cv2.rectangle(ink, (23, 4), (47, 24), 255, 2)
+    marks = checkbox.orphan_marks(rec("是", [36.0]), 0.0, ink, 0, H, [], 0, H)
+    assert len(marks) == 1 and marks[0].ticked and marks[0].kind == "filled"
+    # inside running text (no space before it) nothing is made up
+    text = np.zeros((H, 200), np.uint8)
+    cv2.rectangle(text, (4, 4), (26, 24), 255, 2)
+    cv2.rectangle(text, (30, 6), (45, 21), 255, -1)
+    cv2.rectangle(text, (49, 4), (72, 24), 255, 2)
+    assert checkbox.orphan_marks(rec("国家", [15.0, 60.0]), 0.0, text, 0, H, [], 0, H) == []

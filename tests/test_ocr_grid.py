@@ -1,0 +1,129 @@
+"""Table grids from ruling lines, on tables drawn with OpenCV (no OCR)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from extractor.ocr import grid
+from extractor.ocr.cleanup import binarize
+
+
+def page(w: int = 1400, h: int = 1000) -> np.ndarray:
+    return np.full((h, w), 255, np.uint8)
+
+
+def hline(img, x0, x1, y, t=2):
+    cv2.line(img, (x0, y), (x1, y), 0, t)
+
+
+def vline(img, x, y0, y1, t=2):
+    cv2.line(img, (x, y0), (x, y1), 0, t)
+
+
+def cells_of(g: grid.Grid) -> set[tuple[int, int, int, int]]:
+    return {(c.row, c.col, c.rowspan, c.colspan) for c in g.cells}
+
+
+def test_plain_grid():
+    img = page()
+    xs, ys = [100, 400, 700, 1000, 1300], [100, 160, 220, 280]
+    for y in ys:
+        hline(img, xs[0], xs[-1], y)
+    for x in xs:
+        vline(img, x, ys[0], ys[-1])
+    tables = grid.find_tables(binarize(img))
+    assert len(tables) == 1
+    g = tables[0]
+    assert (g.n_rows, g.n_cols) == (3, 4)
+    assert len(g.cells) == 12
+    assert all(abs(a - b) <= 2 for a, b in zip(g.xs, xs)) and all(abs(a - b) <= 2 for a, b in zip(g.ys, ys))
+    c = next(c for c in g.cells if (c.row, c.col) == (1, 2))
+    assert abs(c.box[0] - 700) <= 2 and abs(c.box[1] - 160) <= 2 and abs(c.box[2] - 1000) <= 2
+
+
+def test_merged_cells_become_spans():
+    """A title row over all columns, a label spanning two rows, a value spanning two columns."""
+    img = page()
+    X = [100, 300, 600, 900, 1200]
+    Y = [100, 160, 220, 280, 340]
+    hline(img, X[0], X[-1], Y[0])
+    hline(img, X[0], X[-1], Y[1])
+    hline(img, X[1], X[-1], Y[2])  # the label in column 0 spans rows 1-2: no rule under it
+    hline(img, X[0], X[-1], Y[3])
+    hline(img, X[0], X[-1], Y[4])
+    vline(img, X[0], Y[0], Y[-1])
+    vline(img, X[-1], Y[0], Y[-1])
+    for x in X[1:-1]:
+        vline(img, x, Y[1], Y[3])  # no column rules in the title row
+    vline(img, X[1], Y[3], Y[4])
+    vline(img, X[3], Y[3], Y[4])  # row 3: columns 1-2 merged
+    g = grid.find_tables(binarize(img))[0]
+    got = cells_of(g)
+    assert (0, 0, 1, 4) in got  # full-width title row
+    assert (1, 0, 2, 1) in got  # label spanning two rows
+    assert (3, 1, 1, 2) in got  # value spanning two columns
+    assert len(g.cells) == 1 + 1 + 3 + 3 + 3
+
+
+def test_missing_outer_border_is_closed_by_the_other_rules():
+    img = page()
+    for y in (100, 170, 240):
+        hline(img, 100, 1200, y)
+    for x in (400, 800):  # no left and right border
+        vline(img, x, 100, 240)
+    g = grid.find_tables(binarize(img))[0]
+    assert (g.n_rows, g.n_cols) == (2, 3)
+
+
+def test_nested_table_touching_the_cell_border_stays_nested():
+    """A table inside a writing box whose bottom rule is the box's own: two thin padding columns."""
+    img = page(1400, 1200)
+    hline(img, 100, 1300, 100)
+    hline(img, 100, 1300, 1100)
+    vline(img, 100, 100, 1100)
+    vline(img, 1300, 100, 1100)
+    for y in (700, 780, 860, 940, 1020):
+        hline(img, 140, 1260, y)
+    for x in (140, 500, 900, 1260):
+        vline(img, x, 700, 1100)
+    g = grid.find_tables(binarize(img))[0]
+    assert len(g.cells) == 1  # the writing box
+    assert len(g.nested) == 1
+    n = g.nested[0]
+    assert (n.n_rows, n.n_cols) == (5, 3)
+    assert n.parent_cell == (0, 0)
+
+
+def test_separate_nested_table_inside_a_cell():
+    img = page(1400, 1000)
+    for y in (100, 600):
+        hline(img, 100, 1300, y)
+    for x in (100, 500, 1300):
+        vline(img, x, 100, 600)
+    for y in (200, 300, 400):  # a small table floating inside the right cell
+        hline(img, 600, 1200, y)
+    for x in (600, 900, 1200):
+        vline(img, x, 200, 400)
+    tables = grid.find_tables(binarize(img))
+    assert len(tables) == 1
+    assert (tables[0].n_rows, tables[0].n_cols) == (1, 2)
+    assert len(tables[0].nested) == 1 and tables[0].nested[0].parent_cell == (0, 1)
+
+
+def test_underlined_text_is_not_a_table():
+    """Cover pages underline the typed value: character strokes standing on the line are no rules."""
+    img = page(1400, 400)
+    cv2.putText(img, "HHHH IIII", (300, 200), cv2.FONT_HERSHEY_SIMPLEX, 2.2, 0, 5)
+    hline(img, 280, 900, 203, 2)
+    assert grid.find_tables(binarize(img)) == []
+
+
+def test_grid_json_round_trip():
+    img = page()
+    for y in (100, 200, 300):
+        hline(img, 100, 1200, y)
+    for x in (100, 600, 1200):
+        vline(img, x, 100, 300)
+    g = grid.find_tables(binarize(img))[0]
+    again = grid.Grid.from_json(g.to_json())
+    assert cells_of(again) == cells_of(g) and again.xs == g.xs
