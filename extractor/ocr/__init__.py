@@ -1,0 +1,7 @@
+"""The OCR path for scanned and photographed forms (see ``extractor/loaders/scan.py`` for the loader).
+
+Modules, one job each: ``raster`` (pages → images), ``cleanup`` (seals, perspective, light, orientation,
+deskew), ``grid`` (tables from ruling lines), ``lines`` (text lines by projection), ``checkbox`` (tick boxes by
+pixels), ``engine`` (the OCR engine call only), ``pipeline`` (one page → :class:`pipeline.PageOCR`, plain
+data), ``assemble`` (PageOCR → IR blocks, stitching across pages; no engine), ``debug`` (overlay, crops).
+"""

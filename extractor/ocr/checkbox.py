@@ -23,6 +23,7 @@ TICK_MIN = 0.09  # at or above: ticked
 BOX_GLYPHS = set("☑□■☒☐⊠▣口囗回図冈区")
 TICK_GLYPHS = set("√✓✔✗✘×VvJ")
 MARK_CHARS = BOX_GLYPHS | TICK_GLYPHS
+OPTION_GLYPHS = set("☑□■☒☐⊠▣√✓✔")  # read by the recogniser: the cell holds options
 
 
 @dataclass

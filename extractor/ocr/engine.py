@@ -4,7 +4,8 @@ Default engine: the PaddleOCR PP-OCRv6 small models that ship inside the ``rapid
 (``site-packages/rapidocr/models``), run with ONNX Runtime on the CPU. Recognition runs its own
 ONNX session so that every character comes back with its probability and its x position in the
 crop (a CTC time step is 8 pixels of the 48-pixel-high input): the checkbox module and the cell
-confidence need both. Detection (only a fallback for odd regions) uses RapidOCR's DB detector.
+confidence need both. ``detect`` (RapidOCR's DB detector) is part of the interface but not used by the
+pipeline, which finds text lines by projection inside the ruled cells (``extractor.ocr.lines``).
 
 Nothing is ever downloaded: every model path is checked before a session opens, and RapidOCR's
 downloader is replaced by one that raises :class:`OcrModelMissing`.
@@ -12,7 +13,7 @@ downloader is replaced by one that raises :class:`OcrModelMissing`.
 Configuration: ``models/ocr.yaml`` (or the file named by ``$EXTRACTOR_OCR_CONFIG``)::
 
     engine: rapidocr            # rapidocr (default) | paddleocr
-    threads: 2                  # ONNX Runtime intra-op threads
+    threads: 2                  # cores: recognition sessions (1 thread each); classifier threads
     det_model: null             # null = the model inside the rapidocr wheel
     rec_model: null
     cls_model: null
@@ -277,7 +278,7 @@ class RapidEngine:
         p = self._cls.run(None, {name: x})[0]
         return [float(r[1]) for r in p]
 
-    # detection (fallback) ---------------------------------------------
+    # detection (not used by the pipeline: lines come from projection) -----
     def detect(self, image: np.ndarray) -> list[np.ndarray]:
         if self._det is None:
             from rapidocr import RapidOCR

@@ -284,15 +284,21 @@ def analyse_page(rgb: np.ndarray, dpi: float, page: int, engine: Engine, keep_im
     rec = engine.recognize([c.grey[ln.crop[1]:ln.crop[3], ln.crop[0]:ln.crop[2]] for ln in lay.lines])
     t3 = time.perf_counter()
     rec = [_slash(r, lay.ink, ln, lay.text_h) for r, ln in zip(rec, lay.lines)]
+    bands = [lay.ink[ln.box[1]:ln.box[3], ln.crop[0]:ln.crop[2]] for ln in lay.lines]
     for k, (ln, r) in enumerate(zip(lay.lines, rec)):
-        band = lay.ink[ln.box[1]:ln.box[3], ln.crop[0]:ln.crop[2]]
-        boxes = checkbox.confirm(marks[k], r, ln.crop[0], lay.text_h, band, ln.crop[0], ln.box[1])
-        found = boxes + checkbox.tick_marks(r, ln.crop[0], band, ln.crop[0], lay.text_h, boxes, ln.box[1], ln.box[3])
-        if lay.regions[ln.region].table >= 0:  # tick boxes are answers in table cells, not in running text
-            found += checkbox.orphan_marks(r, ln.crop[0], band, ln.crop[0], lay.text_h, found, ln.box[1], ln.box[3])
-        marks[k] = found
-        if _unexplained(r, band, ln.crop[0], lay.text_h, found):
-            rec[k] = r = RecLine(r.text, r.probs, r.xs, min(r.gap, 0.6))  # ink the recogniser read nothing for
+        boxes = checkbox.confirm(marks[k], r, ln.crop[0], lay.text_h, bands[k], ln.crop[0], ln.box[1])
+        marks[k] = boxes + checkbox.tick_marks(r, ln.crop[0], bands[k], ln.crop[0], lay.text_h, boxes,
+                                               ln.box[1], ln.box[3])
+    # a mark the recogniser dropped and the box search missed is looked for only in option cells: table
+    # cells where other marks were found (not in running text, not in a plain value)
+    option_cells = {ln.region for ln, ms, r in zip(lay.lines, marks, rec) if lay.regions[ln.region].table >= 0
+                    and (ms or any(ch in checkbox.OPTION_GLYPHS for ch in r.text))}
+    for k, (ln, r) in enumerate(zip(lay.lines, rec)):
+        if ln.region in option_cells:
+            marks[k] = marks[k] + checkbox.orphan_marks(r, ln.crop[0], bands[k], ln.crop[0], lay.text_h, marks[k],
+                                                        ln.box[1], ln.box[3])
+        if _unexplained(r, bands[k], ln.crop[0], lay.text_h, marks[k]):
+            rec[k] = RecLine(r.text, r.probs, r.xs, min(r.gap, 0.6))  # ink the recogniser read nothing for
     h, w = c.grey.shape
     return PageOCR(page, dpi, (w, h), lay.tables, lay.parents, lay.regions, lay.lines, rec, marks, lay.text_h,
                    c.rotation, c.skew, c.warped,
