@@ -12,7 +12,7 @@ from extractor.errors import NeedsOCR
 from extractor.ir import Table
 from extractor.loaders import load
 from extractor.loaders.pdf import load_pdf
-from truth import compare, load_truth
+from truth import check_sample, load_truth
 
 PDFS = sorted((SAMPLES / "pdf").glob("*.pdf"))
 DOCS = sorted((SAMPLES / "doc").glob("*.doc"))
@@ -31,16 +31,7 @@ def truth_of(path: Path) -> dict:
 
 def check_against_truth(path: Path, truth: dict | None = None) -> None:
     """As tests/test_samples.py: every truth field present, values equal, no wrong value marked ok."""
-    truth = truth or truth_of(path)
-    res = extract(path)
-    assert res.status in ("ok", "review"), res.errors
-    assert res.template.id == truth["template"]
-    rep = compare(res, truth)
-    assert rep.checked > 20
-    assert not rep.wrong_but_ok, f"wrong values marked ok: {rep.wrong_but_ok}"
-    assert not rep.missing, "\n".join(rep.missing[:20])
-    assert not rep.wrong, "\n".join(rep.wrong[:20])
-    assert not rep.status, "\n".join(rep.status[:20])
+    check_sample(path, truth or truth_of(path))
 
 
 # ---------------------------------------------------------------------------

@@ -107,3 +107,20 @@ def compare(res: Result, truth: dict) -> Report:
             if got[0].status == "ok":
                 rep.wrong_but_ok.append(f"text {key}")
     return rep
+
+
+def check_sample(path: Path, truth: dict | None = None) -> Report:
+    """Extract ``path`` and assert: every truth value present and equal, no wrong value ok, statuses as expected."""
+    from extractor.api import extract
+
+    truth = truth or load_truth(path.with_name(path.name + ".truth.json"))
+    res = extract(path)
+    assert res.status in ("ok", "review"), res.errors
+    assert res.template.id == truth["template"]
+    rep = compare(res, truth)
+    assert rep.checked > 20
+    assert not rep.wrong_but_ok, f"wrong values marked ok: {rep.wrong_but_ok}"
+    assert not rep.missing, "\n".join(rep.missing[:20])
+    assert not rep.wrong, "\n".join(rep.wrong[:20])
+    assert not rep.status, "\n".join(rep.status[:20])
+    return rep
