@@ -11,6 +11,7 @@ tick boxes decided by pixels; tables continued on the next page are stitched. Co
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import CorruptFile
@@ -18,7 +19,7 @@ from ..ir import Block, Document, Paragraph, Table
 from ..ocr import raster
 from ..ocr.assemble import page_blocks, stitch
 from ..ocr.engine import get_engine
-from ..ocr.pipeline import PageOCR, analyse_page
+from ..ocr.pipeline import PageOCR, Prepared, finish_page, prepare_page
 
 DPI = raster.DEFAULT_DPI
 
@@ -29,11 +30,25 @@ def _page_info(p: PageOCR) -> dict:
 
 
 def ocr_images(images, engine=None, keep_images: bool = False) -> list[PageOCR]:  # noqa: ANN001
+    """OCR page images in order. The next page is rendered, cleaned and laid out in a worker thread while
+    this one is recognised (recognition keeps both cores busy but for its tail; clean-up is mostly one core),
+    so at most two pages are in memory at once."""
     engine = engine or get_engine()
-    out = []
-    for im in images:
+    it = iter(images)
+
+    def prepare() -> Prepared | None:
+        im = next(it, None)  # the page source is only ever advanced by this one worker, one call at a time
+        if im is None:
+            return None
         im = raster.scale_to(im, DPI) if abs(im.dpi - DPI) > 30 else im
-        out.append(analyse_page(im.image, im.dpi, im.number, engine, keep_image=keep_images))
+        return prepare_page(im.image, im.dpi, im.number)
+
+    out = []
+    with ThreadPoolExecutor(1, thread_name_prefix="ocr-prepare") as pool:
+        ahead = pool.submit(prepare)
+        while (prep := ahead.result()) is not None:
+            ahead = pool.submit(prepare)
+            out.append(finish_page(prep, engine, keep_image=keep_images))
     return out
 
 

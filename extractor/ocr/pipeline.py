@@ -108,7 +108,7 @@ def clean_page(rgb: np.ndarray, dpi: float) -> Cleaned:
     skew = cleanup.skew_angle(binary)
     if abs(skew) >= 0.05:
         grey = cleanup.rotate(grey, skew, 255)
-        red = cleanup.rotate(red, skew, 0)
+        red = cleanup.rotate(red, skew, 0) if red.any() else red
         binary = cleanup.binarize(grey)
     return Cleaned(grey, red, binary, rotation, skew, warped)
 
@@ -146,16 +146,31 @@ def _flatten(tables: list[Grid]) -> tuple[list[Grid], list[int]]:
     return flat, parents
 
 
-def text_ink(binary: np.ndarray, rules: np.ndarray, text_h_hint: float = 28.0) -> np.ndarray:
-    """Ink without rules and without specks too small to be part of any character."""
+def text_ink(binary: np.ndarray, rules: np.ndarray) -> "Specks":
+    """Ink without rules, with its connected components (specks are dropped by :meth:`Specks.ink`)."""
     ink = L.remove_rules(binary, rules)
     n, lab, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    if n <= 1:
-        return ink
-    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
-    keep = (np.maximum(w, h) >= max(4, 0.2 * text_h_hint)) | (area >= 12)
-    keep[0] = False
-    return (keep[lab].astype(np.uint8)) * 255
+    return Specks(ink, n, lab, stats)
+
+
+@dataclass
+class Specks:
+    raw: np.ndarray
+    n: int
+    lab: np.ndarray
+    stats: np.ndarray
+
+    def ink(self, text_h: float = 28.0) -> np.ndarray:
+        """The ink without specks too small to be part of any character of text ``text_h`` high."""
+        if self.n <= 1:
+            return self.raw
+        st = self.stats
+        w, h, area = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT], st[:, cv2.CC_STAT_AREA]
+        keep = (np.maximum(w, h) >= max(4, 0.2 * text_h)) | (area >= 12)
+        keep[0] = False
+        if keep[1:].all():
+            return self.raw
+        return (keep.astype(np.uint8) * 255)[self.lab]
 
 
 def layout(binary: np.ndarray, red: np.ndarray, dpi: float = 200) -> Layout:
@@ -163,7 +178,8 @@ def layout(binary: np.ndarray, red: np.ndarray, dpi: float = 200) -> Layout:
     top = grid.find_tables(binary, lm, thin=int(0.22 * dpi))
     tables, parents = _flatten(top)
     rules = lm.both
-    ink = text_ink(binary, rules)
+    specks = text_ink(binary, rules)
+    ink = specks.ink()
     regions: list[Region] = []
     inner_boxes = []
     for ti, g in enumerate(tables):
@@ -172,7 +188,7 @@ def layout(binary: np.ndarray, red: np.ndarray, dpi: float = 200) -> Layout:
             regions.append(Region((x0, y0, x1, y1), ti, ci))
             inner_boxes.append(_inset(c.box))
     text_h = L.text_height(ink, inner_boxes) if inner_boxes else L.text_height(ink, [(0, 0, ink.shape[1], ink.shape[0])])
-    ink = text_ink(binary, rules, text_h)
+    ink = specks.ink(text_h)
     # nested tables are cut out of their parent cell's ink
     nested_boxes = {ti: [tables[k].box for k, p in enumerate(parents) if p == ti] for ti in range(len(tables))}
     lines: list[TextLine] = []
@@ -266,15 +282,37 @@ def upside_down(engine: Engine, grey: np.ndarray, lay: Layout) -> bool:
     return p > FLIP_PROB
 
 
-def analyse_page(rgb: np.ndarray, dpi: float, page: int, engine: Engine, keep_image: bool = False) -> PageOCR:
+@dataclass
+class Prepared:
+    """A page cleaned and laid out, before any engine call (:func:`prepare_page`)."""
+
+    page: int
+    dpi: float
+    cleaned: Cleaned
+    layout: Layout
+    timings: dict[str, float]
+
+
+def prepare_page(rgb: np.ndarray, dpi: float, page: int) -> Prepared:
+    """Clean-up and layout: numpy/OpenCV only, so it can run for the next page while this one is recognised."""
     t0 = time.perf_counter()
     c = clean_page(rgb, dpi)
     t1 = time.perf_counter()
     lay = layout(c.binary, c.red, dpi)
+    return Prepared(page, dpi, c, lay, {"cleanup": t1 - t0, "layout": time.perf_counter() - t1})
+
+
+def analyse_page(rgb: np.ndarray, dpi: float, page: int, engine: Engine, keep_image: bool = False) -> PageOCR:
+    return finish_page(prepare_page(rgb, dpi, page), engine, keep_image)
+
+
+def finish_page(prep: Prepared, engine: Engine, keep_image: bool = False) -> PageOCR:
+    """Orientation vote, recognition and tick marks of a prepared page."""
+    page, dpi, c, lay = prep.page, prep.dpi, prep.cleaned, prep.layout
+    t2 = time.perf_counter()
     if upside_down(engine, c.grey, lay):
         c = turn_over(c)
         lay = layout(c.binary, c.red, dpi)
-    t2 = time.perf_counter()
     for ln in lay.lines:
         crop_of(c.grey, ln, lay.text_h)  # sets ln.crop
     marks = []
@@ -302,7 +340,7 @@ def analyse_page(rgb: np.ndarray, dpi: float, page: int, engine: Engine, keep_im
     h, w = c.grey.shape
     return PageOCR(page, dpi, (w, h), lay.tables, lay.parents, lay.regions, lay.lines, rec, marks, lay.text_h,
                    c.rotation, c.skew, c.warped,
-                   {"cleanup": t1 - t0, "layout": t2 - t1, "recognize": t3 - t2},
+                   {**prep.timings, "recognize": t3 - t2},
                    c.grey if keep_image else None)
 
 
