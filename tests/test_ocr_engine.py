@@ -70,3 +70,95 @@ def test_recognise_a_line_with_character_scores_and_positions():
     flipped = np.asarray(im)[::-1, ::-1]
     p_up, p_down = eng.classify([np.asarray(im), np.ascontiguousarray(flipped)])
     assert p_up < 0.5 < p_down
+
+
+def _line_image(text: str) -> np.ndarray:
+    from PIL import Image, ImageDraw, ImageFont
+
+    fonts = [f for f in ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",) if Path(f).exists()]
+    if not fonts:
+        pytest.skip("no CJK font to draw the test line")
+    im = Image.new("L", (420, 64), 255)
+    ImageDraw.Draw(im).text((12, 10), text, font=ImageFont.truetype(fonts[0], 36), fill=0)
+    return np.asarray(im)
+
+
+def test_backend_through_rapidocr_sessions_reads_the_same():
+    """``backend`` other than onnxruntime runs RapidOCR's own inference session for it; the same path with
+    its onnxruntime session (the only backend installed here) must give what the default engine gives,
+    character scores and positions included."""
+    line = _line_image("集群产值829.06亿元")
+    m = engine.wheel_models()
+    cfg = engine.OcrConfig(backend="onnxruntime", threads=1, rec_model=str(m / "PP-OCRv6_rec_small.onnx"))
+    infer, chars, _ = engine._backend_recognizer(cfg, m / "PP-OCRv6_det_small.onnx",
+                                                 m / "ch_ppocr_mobile_v2.0_cls_mobile.onnx")
+    default = engine.get_engine()
+    assert chars == default.chars
+    via = engine.RapidEngine.__new__(engine.RapidEngine)
+    via.infers, via.chars, via.twins, via._pool = [infer], chars, default.twins, None
+    (a,) = via.recognize([line])
+    (b,) = default.recognize([line])
+    assert a.text == b.text == "集群产值829.06亿元"
+    assert np.allclose(a.probs, b.probs, atol=1e-3) and np.allclose(a.xs, b.xs)
+
+
+@pytest.mark.parametrize("backend,keys,err", [
+    ("paddle", None, "rec_model_dir"),
+    ("openvino", None, "rec_model"),
+    ("mxnet", None, "unknown backend"),
+])
+def test_backend_needs_local_models(tmp_path: Path, backend, keys, err):
+    from extractor.errors import MissingDependency
+
+    cfg = engine.OcrConfig(backend=backend, rec_keys=keys)
+    with pytest.raises(MissingDependency, match=err):
+        engine.RapidEngine(cfg)
+
+
+def test_backend_without_character_list_is_named(tmp_path: Path):
+    (tmp_path / "rec").mkdir()
+    cfg = engine.OcrConfig(backend="paddle", rec_model_dir=str(tmp_path / "rec"))
+    with pytest.raises(OcrModelMissing, match="rec_keys"):
+        engine.RapidEngine(cfg)
+
+
+def test_paddleocr_engine_adapter(tmp_path: Path, monkeypatch):
+    """The ``paddleocr`` engine against a stand-in module with PaddleOCR 3.x's TextRecognition/TextDetection
+    interface (``predict(input=...)`` → dicts with rec_text/rec_score and dt_polys): PaddleOCR itself and its
+    models are not installable offline, so this checks our side of the contract."""
+    import sys
+    import types
+
+    seen = {}
+
+    class TextRecognition:
+        def __init__(self, model_dir):
+            seen["rec"] = model_dir
+
+        def predict(self, input):  # noqa: A002
+            return [{"rec_text": "829.06", "rec_score": 0.97} for _ in input]
+
+    class TextDetection:
+        def __init__(self, model_dir):
+            seen["det"] = model_dir
+
+        def predict(self, input):  # noqa: A002
+            return [{"dt_polys": np.array([[[1, 2], [30, 2], [30, 20], [1, 20]]])}]
+
+    monkeypatch.setitem(sys.modules, "paddleocr", types.SimpleNamespace(TextRecognition=TextRecognition,
+                                                                         TextDetection=TextDetection))
+    (tmp_path / "det").mkdir()
+    (tmp_path / "rec").mkdir()
+    cfg = engine.OcrConfig(engine="paddleocr", det_model_dir=str(tmp_path / "det"), rec_model_dir=str(tmp_path / "rec"))
+    eng = engine.PaddleEngine(cfg)
+    assert seen == {"rec": str(tmp_path / "rec"), "det": str(tmp_path / "det")}
+    (r,) = eng.recognize([np.full((40, 160), 255, np.uint8)])
+    assert r.text == "829.06" and r.probs == [0.97] * 6 and len(r.xs) == 6 and 0 < r.xs[0] < r.xs[-1] < 160
+    (box,) = eng.detect(np.full((40, 160), 255, np.uint8))
+    assert box.shape == (4, 2)
+    line = _line_image("集群产值")
+    p_up, p_down = eng.classify([line, np.ascontiguousarray(line[::-1, ::-1])])
+    assert p_up < 0.5 < p_down
+    cfg_missing = engine.OcrConfig(engine="paddleocr", det_model_dir=str(tmp_path / "det"), rec_model_dir=None)
+    with pytest.raises(OcrModelMissing, match="rec_model_dir"):
+        engine.PaddleEngine(cfg_missing)

@@ -13,11 +13,18 @@ downloader is replaced by one that raises :class:`OcrModelMissing`.
 Configuration: ``models/ocr.yaml`` (or the file named by ``$EXTRACTOR_OCR_CONFIG``)::
 
     engine: rapidocr            # rapidocr (default) | paddleocr
+    backend: onnxruntime        # rapidocr only: onnxruntime (default) | paddle | openvino | torch
     threads: 2                  # cores: recognition sessions (1 thread each); classifier threads
     det_model: null             # null = the model inside the rapidocr wheel
     rec_model: null
     cls_model: null
+    rec_model_dir: null         # backend paddle: a local PaddleOCR inference model folder
+    rec_keys: null              # the character list of a model that does not carry one (paddle models)
     # engine: paddleocr  ->  det_model_dir / rec_model_dir: local PaddleOCR inference model folders
+
+With ``backend`` other than onnxruntime, recognition runs through RapidOCR's own inference session for
+that backend (``rapidocr.inference_engine``), on the same line crops and with the same decoding (every
+character keeps its probability and position); the classifier stays the wheel's ONNX model.
 """
 from __future__ import annotations
 
@@ -86,12 +93,17 @@ class Engine(Protocol):
 @dataclass
 class OcrConfig:
     engine: str = "rapidocr"
+    backend: str = "onnxruntime"
     threads: int = 2
     det_model: str | None = None
     rec_model: str | None = None
     cls_model: str | None = None
     det_model_dir: str | None = None
     rec_model_dir: str | None = None
+    rec_keys: str | None = None
+
+
+BACKENDS = ("onnxruntime", "paddle", "openvino", "torch")
 
 
 def load_config(path: Path | None = None) -> OcrConfig:
@@ -103,7 +115,7 @@ def load_config(path: Path | None = None) -> OcrConfig:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     known = {k: v for k, v in data.items() if k in OcrConfig.__dataclass_fields__}
     cfg = OcrConfig(**known)
-    for k in ("det_model", "rec_model", "cls_model", "det_model_dir", "rec_model_dir"):
+    for k in ("det_model", "rec_model", "cls_model", "det_model_dir", "rec_model_dir", "rec_keys"):
         v = getattr(cfg, k)
         if v and not Path(v).is_absolute():
             setattr(cfg, k, str((path.parent / v).resolve()))
@@ -169,55 +181,57 @@ class RapidEngine:
         forbid_downloads()
         self.cfg = cfg
         self.threads = cfg.threads
-        self.rec_path = _model(cfg.rec_model, "PP-OCRv6_rec_small.onnx")
         self.cls_path = _model(cfg.cls_model, "ch_ppocr_mobile_v2.0_cls_mobile.onnx")
         self.det_path = _model(cfg.det_model, "PP-OCRv6_det_small.onnx")
-        # recognition: one single-threaded session per core, the crops shared out between them (measured
-        # ~10 % faster than one session with two intra-op threads on the many small crops of a page), one
-        # crop per run (padding a batch to its widest crop cost time and memory, and changed what the
-        # model saw of short crops)
-        self.recs = [_session(self.rec_path, 1) for _ in range(max(1, cfg.threads))]
-        self.rec = self.recs[0]
+        if cfg.backend == "onnxruntime":
+            self.rec_path = _model(cfg.rec_model, "PP-OCRv6_rec_small.onnx")
+            # recognition: one single-threaded session per core, the crops shared out between them (measured
+            # ~10 % faster than one session with two intra-op threads on the many small crops of a page), one
+            # crop per run (padding a batch to its widest crop cost time and memory, and changed what the
+            # model saw of short crops)
+            sessions = [_session(self.rec_path, 1) for _ in range(max(1, cfg.threads))]
+            self.infers = [_ort_infer(sess) for sess in sessions]
+            meta = sessions[0].get_modelmeta().custom_metadata_map
+            if "character" not in meta:
+                raise OcrModelMissing(f"{self.rec_path} carries no character list; use a RapidOCR ONNX rec model")
+            self.chars = ["blank"] + meta["character"].splitlines() + [" "]
+        else:
+            infer, self.chars, self.rec_path = _backend_recognizer(cfg, self.det_path, self.cls_path)
+            self.infers = [infer]
         self._pool = None
-        meta = self.rec.get_modelmeta().custom_metadata_map
-        if "character" not in meta:
-            raise OcrModelMissing(f"{self.rec_path} carries no character list; use a RapidOCR ONNX rec model")
-        self.chars = ["blank"] + meta["character"].splitlines() + [" "]
         self.twins = _twins(self.chars)
         self._cls = None
         self._det = None
 
     # recognition ------------------------------------------------------
     def recognize(self, crops: list[np.ndarray]) -> list[RecLine]:
-        if len(self.recs) == 1 or len(crops) < 4:
-            return self._recognize(self.recs[0], crops, list(range(len(crops))))
+        if len(self.infers) == 1 or len(crops) < 4:
+            return self._recognize(self.infers[0], crops, list(range(len(crops))))
         from concurrent.futures import ThreadPoolExecutor
 
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(len(self.recs), thread_name_prefix="ocr-rec")
+            self._pool = ThreadPoolExecutor(len(self.infers), thread_name_prefix="ocr-rec")
         # widest first, each crop to the least loaded session (ONNX Runtime releases the GIL while it runs)
         widths = [c.shape[1] / max(1, c.shape[0]) for c in crops]
-        shares: list[list[int]] = [[] for _ in self.recs]
-        load = [0.0] * len(self.recs)
+        shares: list[list[int]] = [[] for _ in self.infers]
+        load = [0.0] * len(self.infers)
         for i in sorted(range(len(crops)), key=lambda i: -widths[i]):
             k = load.index(min(load))
             shares[k].append(i)
             load[k] += widths[i] + 0.5
-        futures = [self._pool.submit(self._recognize, sess, crops, idx) for sess, idx in zip(self.recs, shares)]
+        futures = [self._pool.submit(self._recognize, infer, crops, idx) for infer, idx in zip(self.infers, shares)]
         out: list[RecLine] = [RecLine("")] * len(crops)
         for f, idx in zip(futures, shares):
             for i, r in zip(idx, f.result()):
                 out[i] = r
         return out
 
-    def _recognize(self, sess, crops: list[np.ndarray], idx: list[int]) -> list[RecLine]:  # noqa: ANN001
+    def _recognize(self, infer, crops: list[np.ndarray], idx: list[int]) -> list[RecLine]:  # noqa: ANN001
         out: list[RecLine] = []
-        name = sess.get_inputs()[0].name
         for i in idx:
             c = crops[i]
             w = max(2 * CTC_STRIDE, math.ceil(REC_HEIGHT * c.shape[1] / max(1, c.shape[0])))
-            x = _norm(c, w)[None]
-            pred = sess.run(None, {name: x})[0][0]
+            pred = infer(_norm(c, w)[None])[0]
             out.append(self._decode(pred, c.shape[0] / REC_HEIGHT, w))
         return out
 
@@ -295,6 +309,54 @@ class RapidEngine:
         return [np.asarray(b, dtype=np.float32) for b in boxes] if boxes is not None else []
 
 
+def _ort_infer(sess):  # noqa: ANN001, ANN202
+    name = sess.get_inputs()[0].name
+    return lambda x: sess.run(None, {name: x})[0]
+
+
+def _backend_recognizer(cfg: OcrConfig, det_path: Path, cls_path: Path):  # noqa: ANN202
+    """RapidOCR's inference session for ``cfg.backend`` (paddle / openvino / torch) on the configured local
+    recognition model: a function from a normalised batch to the per-step class probabilities, and the
+    character list (index 0 the CTC blank)."""
+    if cfg.backend not in BACKENDS:
+        raise MissingDependency(f"unknown backend {cfg.backend!r} in {CONFIG_FILE}: use one of {', '.join(BACKENDS)}")
+    from rapidocr import RapidOCR
+    from rapidocr.utils.typings import EngineType
+
+    params: dict = {"Global.log_level": "warning", "Global.use_det": False, "Global.use_cls": False,
+                    "Rec.engine_type": EngineType(cfg.backend),
+                    "Det.model_path": str(det_path), "Cls.model_path": str(cls_path)}
+    if cfg.backend == "paddle":
+        if not cfg.rec_model_dir or not Path(cfg.rec_model_dir).is_dir():
+            raise OcrModelMissing(f"backend 'paddle' needs rec_model_dir, a local PaddleOCR inference model folder "
+                                  f"(got {cfg.rec_model_dir!r}; set it in {CONFIG_FILE}; nothing is downloaded)")
+        params["Rec.model_dir"] = cfg.rec_model_dir
+        params["EngineConfig.paddle.cpu_math_library_num_threads"] = cfg.threads
+    else:
+        if not cfg.rec_model or not Path(cfg.rec_model).is_file():
+            raise OcrModelMissing(f"backend {cfg.backend!r} needs rec_model, a local model file for it "
+                                  f"(got {cfg.rec_model!r}; set it in {CONFIG_FILE}; nothing is downloaded)")
+        params["Rec.model_path"] = cfg.rec_model
+        if cfg.backend == "openvino":
+            params["EngineConfig.openvino.inference_num_threads"] = cfg.threads
+        elif cfg.backend == "onnxruntime":
+            params["EngineConfig.onnxruntime.intra_op_num_threads"] = cfg.threads
+    if cfg.rec_keys:
+        if not Path(cfg.rec_keys).is_file():
+            raise OcrModelMissing(f"character list not found: {cfg.rec_keys}")
+        params["Rec.rec_keys_path"] = cfg.rec_keys
+    elif cfg.backend != "onnxruntime":
+        raise OcrModelMissing(f"backend {cfg.backend!r}: set rec_keys to the model's character list file "
+                              f"(ppocr_keys / the dict .txt that comes with the model) in {CONFIG_FILE}")
+    try:
+        rec = RapidOCR(params=params)._load_rec_model()
+    except ImportError as e:
+        raise MissingDependency(f"backend {cfg.backend!r} selected in {CONFIG_FILE} but it is not installed: {e}") from e
+    chars = list(rec.postprocess_op.character)
+    session = rec.session
+    return (lambda x: np.asarray(session(x))), chars, Path(cfg.rec_model_dir or cfg.rec_model)
+
+
 def _twins(chars: list[str]) -> dict[int, list[int]]:
     """Classes that are the same character after NFKC (full/half width), by class index."""
     import unicodedata
@@ -313,7 +375,7 @@ def _norm(img: np.ndarray, width: int) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- PaddleOCR (user's local models)
-class PaddleEngine:  # pragma: no cover - needs paddleocr and local model folders, not part of CI
+class PaddleEngine:
     """PaddleOCR with local inference model folders (``det_model_dir`` / ``rec_model_dir`` in models/ocr.yaml).
 
     PaddleOCR gives one score per line; it is used for every character, and character positions are spread
