@@ -282,15 +282,7 @@ class RapidEngine:
     def classify(self, crops: list[np.ndarray]) -> list[float]:
         if self._cls is None:
             self._cls = _session(self.cls_path, self.threads)
-        if not crops:
-            return []
-        name = self._cls.get_inputs()[0].name
-        x = np.zeros((len(crops), 3, 48, 192), dtype=np.float32)
-        for k, c in enumerate(crops):
-            w = min(192, max(1, math.ceil(48 * c.shape[1] / max(1, c.shape[0]))))
-            x[k, :, :, :w] = _norm(c, w)
-        p = self._cls.run(None, {name: x})[0]
-        return [float(r[1]) for r in p]
+        return classify_with(self._cls, crops)
 
     # detection (not used by the pipeline: lines come from projection) -----
     def detect(self, image: np.ndarray) -> list[np.ndarray]:
@@ -307,6 +299,19 @@ class RapidEngine:
         res = self._det(_to3(image), use_det=True, use_cls=False, use_rec=False)
         boxes = getattr(res, "boxes", None)
         return [np.asarray(b, dtype=np.float32) for b in boxes] if boxes is not None else []
+
+
+def classify_with(sess, crops: list[np.ndarray]) -> list[float]:  # noqa: ANN001
+    """The 0/180 classifier (an ONNX Runtime session): probability that each crop is upside down."""
+    if not crops:
+        return []
+    name = sess.get_inputs()[0].name
+    x = np.zeros((len(crops), 3, 48, 192), dtype=np.float32)
+    for k, c in enumerate(crops):
+        w = min(192, max(1, math.ceil(48 * c.shape[1] / max(1, c.shape[0]))))
+        x[k, :, :, :w] = _norm(c, w)
+    p = sess.run(None, {name: x})[0]
+    return [float(r[1]) for r in p]
 
 
 def _ort_infer(sess):  # noqa: ANN001, ANN202
@@ -395,7 +400,7 @@ class PaddleEngine:
                                       f"in {CONFIG_FILE}; nothing is downloaded)")
         self.rec = TextRecognition(model_dir=cfg.rec_model_dir)
         self.det = TextDetection(model_dir=cfg.det_model_dir)
-        self._rapid_cls = RapidEngine(cfg)
+        self._cls = _session(_model(cfg.cls_model, "ch_ppocr_mobile_v2.0_cls_mobile.onnx"), cfg.threads)
 
     def recognize(self, crops: list[np.ndarray]) -> list[RecLine]:
         out = []
@@ -406,7 +411,7 @@ class PaddleEngine:
         return out
 
     def classify(self, crops: list[np.ndarray]) -> list[float]:
-        return self._rapid_cls.classify(crops)
+        return classify_with(self._cls, crops)
 
     def detect(self, image: np.ndarray) -> list[np.ndarray]:
         res = self.det.predict(input=_to3(image))
