@@ -130,6 +130,22 @@ def review(outputs: tuple[Path, ...], missing: bool) -> None:
 
 
 @main.command()
+@click.argument("outputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--to", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="folder for the PNG crops (one subfolder per source file)")
+@click.option("--missing", is_flag=True, help="also required places left empty")
+def crops(outputs: tuple[Path, ...], outdir: Path, missing: bool) -> None:
+    """Cut the page region of every value to review from its source file (scans, images, PDFs) into PNGs."""
+    from .crops import write_crops
+    from .review import load_results
+
+    got = write_crops(load_results(list(outputs)), outdir, include_missing=missing)
+    for c in got:
+        click.echo(f"{c.item.file}\t{c.item.where}\t{c.item.status}\t{c.file or '-'}\t{c.note}")
+    click.echo(f"{sum(1 for c in got if c.file)} crop(s) written to {outdir}, {sum(1 for c in got if not c.file)} without")
+
+
+@main.command()
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 @click.option("--template", help="read as this template id")
 @click.option("--overlay", type=click.Path(file_okay=False, path_type=Path),

@@ -20,6 +20,7 @@ class Item:
     confidence: float
     reasons: str
     page: int | None
+    bbox: list[float] | None = None  # PDF points of the (cleaned) page, where the source gives one
 
 
 def queue(result: Result, include_missing: bool = False) -> list[Item]:
@@ -33,13 +34,14 @@ def queue(result: Result, include_missing: bool = False) -> list[Item]:
         required_blank = f.status == "missing" and "required field is empty" in f.reasons
         if f.status in states or required_blank and include_missing:
             where = " / ".join(x for x in (f.table, f.row_label, f.column_label) if x)
-            out.append(Item(name, where, f.status, f.raw, f.value, f.confidence, "; ".join(f.reasons), f.page))
+            out.append(Item(name, where, f.status, f.raw, f.value, f.confidence, "; ".join(f.reasons), f.page,
+                            f.bbox))
     for t in result.tables:
         for r in t.rows:
             for col, v in r.cells.items():
                 if v.status in states:
                     out.append(Item(name, f"{t.table} / 第{r.row_index}行 / {col}", v.status, v.raw, v.value,
-                                    v.confidence, "; ".join(v.reasons), v.page))
+                                    v.confidence, "; ".join(v.reasons), v.page, v.bbox))
     for x in result.texts:
         if x.status in states:
             out.append(Item(name, f"{x.table} / {x.column_label or ''}".rstrip(" /"), x.status, None,

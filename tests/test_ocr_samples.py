@@ -10,6 +10,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from conftest import SAMPLES
@@ -86,6 +88,49 @@ def test_crop_of_a_value_for_the_reviewer():
     img = crop(SAMPLES / "scans" / "gx-amc-2025-scan.pdf", f.page, tuple(f.bbox))
     assert img.ndim == 2 and img.shape[0] > 20 and img.shape[1] > 60
     assert img.min() < 100  # ink: the digits are in the crop
+
+
+def test_review_crops_show_what_was_read(tmp_path: Path):
+    """``extractor crops``: one PNG per doubtful value with a place on a page, cut from the source file;
+    recognising each crop again gives the raw text the result holds (the crop is the right place)."""
+    from click.testing import CliRunner
+
+    from extractor.cli import main
+    from extractor.emit import write_json
+    from extractor.ocr.engine import get_engine
+    from extractor.review import queue
+
+    _, res, _ = score(SAMPLES / "scans" / "gx-amc-2025-scan.pdf")
+    write_json(res, tmp_path / "out" / "r.json")
+    r = CliRunner().invoke(main, ["crops", str(tmp_path / "out"), "--to", str(tmp_path / "crops")])
+    assert r.exit_code == 0, r.output
+    pngs = sorted((tmp_path / "crops" / res.source.name).glob("*.png"))
+    placed = [it for it in queue(res) if it.page and it.bbox]
+    assert placed and len(pngs) == len(placed)
+    eng = get_engine()
+    checked = 0
+    for it, f in zip(placed, pngs):
+        if not it.raw or "\n" in it.raw or len(it.raw) > 12:
+            continue
+        img = cv2.imread(str(f), cv2.IMREAD_GRAYSCALE).copy()
+        dark = img < 128
+        img[dark.mean(axis=1) > 0.5, :] = 255  # the cell's ruling lines
+        img[:, dark.mean(axis=0) > 0.5] = 255
+        on = (img < 110).sum(axis=1) > 0.04 * img.shape[1]  # rows of the value's line, not the faint seal
+        on = np.convolve(on, np.ones(5), "same") > 0  # close the gaps inside a line of text
+        runs, y = [], 0
+        while y < len(on):
+            if on[y]:
+                a = y
+                while y < len(on) and on[y]:
+                    y += 1
+                runs.append((y - a, a, y))
+            y += 1
+        lines = [img[max(0, a - 14):b + 14] for h, a, b in runs if h >= 12]  # a wrapped value: two lines
+        read = "".join(r.text for r in eng.recognize(lines))
+        assert it.raw.replace(" ", "") in read.replace(" ", ""), (it.where, it.raw, read)
+        checked += 1
+    assert checked >= 3
 
 
 def test_images_go_through_batch_and_cli(tmp_path: Path):

@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import cv2
@@ -117,8 +118,18 @@ def crop(path: Path, page: int, bbox: tuple[float, float, float, float], pad: fl
     """The region ``bbox`` (PDF points of the cleaned page, as in the output) of ``page``, for a reviewer.
 
     The page is cleaned up again exactly as when it was read (same dpi, deskew, orientation), so the
-    coordinates of the output apply.
+    coordinates of the output apply; the last few cleaned pages are kept, so many crops of one page
+    cost one clean-up.
     """
+    grey, dpi = cleaned_page(str(path), page)
+    k = dpi / 72.0
+    x0, y0 = int(max(0, (bbox[0] - pad) * k)), int(max(0, (bbox[1] - pad) * k))
+    x1, y1 = int((bbox[2] + pad) * k), int((bbox[3] + pad) * k)
+    return grey[y0:y1, x0:x1]
+
+
+@lru_cache(maxsize=4)
+def cleaned_page(path: str, page: int) -> tuple[np.ndarray, float]:
     from ..loaders.scan import DPI, page_images
     from . import raster
     from .engine import get_engine
@@ -129,7 +140,6 @@ def crop(path: Path, page: int, bbox: tuple[float, float, float, float], pad: fl
     c = clean_page(im.image, im.dpi)
     if upside_down(get_engine(), c.grey, layout(c.binary, c.red, im.dpi)):
         c = turn_over(c)
-    k = im.dpi / 72.0
-    x0, y0 = int(max(0, (bbox[0] - pad) * k)), int(max(0, (bbox[1] - pad) * k))
-    x1, y1 = int((bbox[2] + pad) * k), int((bbox[3] + pad) * k)
-    return c.grey[y0:y1, x0:x1]
+    return c.grey, im.dpi
+
+
