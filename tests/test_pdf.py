@@ -310,3 +310,22 @@ def test_fake_bold_duplicates_are_removed_and_wrapped_lines_joined():
     chars = line("负责人姓名职务及联系", 100, 100) + line("方式", 100, 114) + line("（盖章）", 100, 128)
     text, _ = _cell_text(cell, chars)
     assert text == "负责人姓名职务及联系方式\n（盖章）"
+
+
+def test_region_of_a_value_on_a_digital_pdf_page():
+    """``extractor crops`` on a digital PDF: the page rendered as it is, the value's bbox cut from it, and the
+    ink in it spans the text (a crop of the right cell, not of the margin)."""
+    import numpy as np
+
+    from extractor.crops import pdf_region
+
+    pdf = SAMPLES / "pdf" / "gx-amc-2025-filled.pdf"
+    res = extract(pdf)
+    f = next(f for f in res.fields if f.raw == "829.06")
+    img = pdf_region(pdf, f.page, f.bbox)
+    assert img.ndim == 2 and img.shape[0] > 20 and img.shape[1] > 40
+    dark = img < 128
+    dark[dark.mean(axis=1) > 0.5, :] = False  # the cell's ruling lines
+    dark[:, dark.mean(axis=0) > 0.5] = False
+    cols = np.flatnonzero(dark.any(axis=0))
+    assert len(cols) and 20 < cols[-1] - cols[0] < img.shape[1] - 10  # the digits inside the cell
