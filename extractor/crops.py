@@ -36,9 +36,9 @@ def pdf_region(path: Path, page: int, bbox: list[float], dpi: float = RENDER_DPI
         img = np.asarray(pdf[page - 1].render(scale=dpi / 72.0).to_pil().convert("L"))
     finally:
         pdf.close()
-    k = dpi / 72.0
-    x0, y0 = int(max(0, (bbox[0] - pad) * k)), int(max(0, (bbox[1] - pad) * k))
-    return img[y0:int((bbox[3] + pad) * k), x0:int((bbox[2] + pad) * k)]
+    from .ocr.debug import cut
+
+    return cut(img, bbox, dpi, pad)
 
 
 def region(result: Result, page: int, bbox: list[float]) -> np.ndarray:

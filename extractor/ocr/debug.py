@@ -122,10 +122,14 @@ def crop(path: Path, page: int, bbox: tuple[float, float, float, float], pad: fl
     cost one clean-up.
     """
     grey, dpi = cleaned_page(str(path), page)
+    return cut(grey, bbox, dpi, pad)
+
+
+def cut(img: np.ndarray, bbox, dpi: float, pad: float = 4.0) -> np.ndarray:  # noqa: ANN001
+    """The part of a page image (at ``dpi``) under ``bbox`` (PDF points, top-left origin), ``pad`` points wider."""
     k = dpi / 72.0
     x0, y0 = int(max(0, (bbox[0] - pad) * k)), int(max(0, (bbox[1] - pad) * k))
-    x1, y1 = int((bbox[2] + pad) * k), int((bbox[3] + pad) * k)
-    return grey[y0:y1, x0:x1]
+    return img[y0:int((bbox[3] + pad) * k), x0:int((bbox[2] + pad) * k)]
 
 
 @lru_cache(maxsize=4)
