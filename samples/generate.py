@@ -45,6 +45,9 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+import variants  # noqa: E402  (samples/variants.py: the fault-family layout variants)
 DEFAULT_TEMPLATES = HERE.parent.parent / "shared" / "templates"
 
 TEMPLATE_IDS = ["gx-amc-2025", "prov-cluster-2025", "nm-amc-2024", "gx-sme-2024", "tj-amc-2025"]
@@ -1949,7 +1952,14 @@ def build(tid: str, variant: str, name: str, tdir: Path, outdir: Path, seed: int
     places = align(Walker(blocks, doc, list_rows).run(), spec["fields"])
 
     gen = Gen(tid, rng, variant, shift)
+    new_variant = variant in variants.NAMES
+    if new_variant:
+        if not variants.applies(variant, tid):
+            raise ValueError(f"variant {variant} does not apply to {tid} (forms: {variants.FORMS[variant]})")
+        lrng = variants.rng_for(seed, name)
+        variants.prepare(gen, variant, lrng)
     vals = gen.gen_all(places, lists)
+    layout = variants.adjust(tid, variant, places, vals, lrng, Val) if new_variant else {}
 
     if shift:
         shift_doc_years(doc, shift)
@@ -1983,6 +1993,8 @@ def build(tid: str, variant: str, name: str, tdir: Path, outdir: Path, seed: int
         else:
             head = next(p for p in doc.paragraphs if p.text.startswith("六、"))
             landscape_section(doc, head._p, by_name["（四）拟建项目库"].table._tbl)
+    if new_variant:
+        layout.update(variants.apply_layout(doc, tid, variant, places, lists, lrng))
     save_reproducible(doc, dst)
 
     # ---- truth -------------------------------------------------------------
@@ -2004,6 +2016,8 @@ def build(tid: str, variant: str, name: str, tdir: Path, outdir: Path, seed: int
         tables.append({"table": l.entry["table"], "columns": cols,
                        "rows": [{c: (row[c][1] if c in row else None) for c in cols} for row in rows]})
     truth = {"template": tid, "document": dst.name, "fields": fields, "tables": tables, "texts": texts}
+    if new_variant:  # what the layout variant did (samples/variants.py); absent from the other truths
+        truth["layout"] = {"variant": variant, **layout}
     (outdir / f"{name}.docx.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     # ---- re-read the saved file: every typed string is in it ----------------------------
@@ -2028,7 +2042,7 @@ OUTPUTS = [(tid, "filled", f"{tid}-filled", 0) for tid in TEMPLATE_IDS] + [
 EXTRA_OUTPUTS = [
     ("prov-cluster-2025", "long", "prov-cluster-2025-long", 0),  # （一）现有企业库 with 34 rows, header repeated
     ("prov-cluster-2025", "landscape", "prov-cluster-2025-landscape", 0),  # 四库 in a landscape section, 34 rows
-]
+] + variants.outputs()  # fault-family variants (samples/variants.py): <id>-sigpair / -crowded / -pagesplit / -sealcell
 
 
 def main(argv=None) -> int:
