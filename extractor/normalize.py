@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .text import visible
+
 EMPTY_TOKENS = {"无", "/", "／", "—", "——", "-", "--", "－", "暂无", "无。", "n/a", "na", "none", "空", "\\"}
 PLACEHOLDER = re.compile(r"^[\sPpXx×/／页（）()下同、，,.…]*$")
 
@@ -51,8 +53,9 @@ class Parsed:
 
 
 def clean(raw: str) -> str:
-    """NFKC (full-width digits and punctuation → ASCII) and trimmed; keeps line breaks."""
-    t = unicodedata.normalize("NFKC", raw).replace("\u3000", " ")
+    """Invisible format characters removed (:func:`extractor.text.visible`), NFKC (full-width digits and
+    punctuation → ASCII) and trimmed; keeps line breaks."""
+    t = unicodedata.normalize("NFKC", visible(raw)).replace("\u3000", " ")
     return "\n".join(line.strip() for line in t.strip().splitlines() if line.strip())
 
 
@@ -71,7 +74,7 @@ def parse(raw: str, vtype: str, unit: str | None = None) -> Parsed:
         return Parsed(empty=True, unit=unit)
     if vtype in ("text", "narrative", "pages"):
         # text is kept as typed (full-width brackets stay), only trimmed line by line
-        return Parsed(value="\n".join(x.strip() for x in raw.strip().splitlines() if x.strip()), unit=unit)
+        return Parsed(value="\n".join(x.strip() for x in visible(raw).strip().splitlines() if x.strip()), unit=unit)
     fn = _PARSERS.get(vtype, _text)
     return fn(t, unit)
 

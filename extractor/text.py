@@ -11,10 +11,23 @@ _PUNCT = re.compile(r"[\s\u3000_:：,，.。、;；!！?？\"'“”‘’()（�
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
+# Unicode format characters (category Cf): zero-width space / (non-)joiners, word joiner, BOM, soft hyphen,
+# bidi marks and embeddings/isolates, … Nothing is printed for them, so they are never part of a value or a label.
+_FORMAT_CHARS = re.compile("[%s]" % "".join(
+    re.escape(chr(cp)) for cp in [*range(0x10000), *range(0xE0000, 0xE0080)] if unicodedata.category(chr(cp)) == "Cf"))
+
+
+def visible(text: str) -> str:
+    """The text as printed: invisible format characters (U+200B, U+FEFF, U+00AD, U+200E, U+202A–U+202E, …) removed.
+
+    Every loader's text goes through this before parsing and matching (:func:`canon`, ``normalize.clean``)."""
+    return _FORMAT_CHARS.sub("", text) if text else text
+
+
 @lru_cache(maxsize=65536)
 def canon(text: str) -> str:
-    """Matching form of a label: NFKC (full-width → ASCII), lower-case, no spaces or punctuation."""
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", text)).lower()
+    """Matching form of a label: NFKC (full-width → ASCII), lower-case, no spaces, punctuation or invisible characters."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", visible(text))).lower()
 
 
 def squash(text: str) -> str:

@@ -5,6 +5,10 @@ XML ourselves instead: ``gridSpan`` gives the column span, ``vMerge`` continues
 the cell above (its rowspan grows), ``gridBefore`` skips leading grid columns.
 Text keeps Word symbol-font ticks (``w:sym``) as Unicode, ignores deleted text,
 and leaves the text of nested tables to the nested :class:`Table`.
+The text is what Word displays and prints: the placeholder of an empty content control
+(``w:sdt`` showing its placeholder, ``w:showingPlcHdr``) is no text, hidden runs (``w:vanish`` /
+``w:specVanish`` in the run, or from its character or paragraph style in styles.xml) are not read,
+and invisible format characters (zero-width space, BOM, soft hyphen, bidi marks) are removed.
 Pages are estimated from explicit and last-rendered page breaks (Word stores no layout).
 """
 from __future__ import annotations
@@ -16,6 +20,7 @@ from lxml import etree
 
 from ..errors import CorruptFile, InputError
 from ..ir import Cell, Document, Paragraph, Table
+from ..text import visible
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -40,8 +45,16 @@ T_LASTRENDEREDPAGEBREAK = q("lastRenderedPageBreak")
 T_NOBREAKHYPHEN = q("noBreakHyphen")
 T_P = q("p")
 T_PAGEBREAKBEFORE = q("pageBreakBefore")
+T_PSTYLE = q("pStyle")
+T_R = q("r")
+T_RPR = q("rPr")
+T_RSTYLE = q("rStyle")
+T_SHOWINGPLCHDR = q("showingPlcHdr")
+T_SPECVANISH = q("specVanish")
+T_VANISH = q("vanish")
 T_SDT = q("sdt")
 T_SDTCONTENT = q("sdtContent")
+T_SDTPR = q("sdtPr")
 T_SYM = q("sym")
 T_T = q("t")
 T_TAB = q("tab")
@@ -76,10 +89,77 @@ class _Pager:
             self.page += 1
 
 
-def _para_text(p: etree._Element) -> str:
-    """Text of a paragraph. Fast path: one C-level iteration over the text-bearing tags; the recursive walk
-    only where alternate content (mc:Fallback duplicates) is present."""
-    if p.find(".//{%s}Fallback" % MC) is None:
+def _on(el: etree._Element | None) -> bool:
+    """A Word on/off property (``<w:vanish/>``, ``<w:vanish w:val="false"/>``)."""
+    return el is not None and el.get(T_VAL, "true").lower() not in ("0", "false", "off")
+
+
+def _placeholder(sdt: etree._Element) -> bool:
+    """A content control still showing its placeholder text: the applicant typed nothing there."""
+    return _on(sdt.find(f"{T_SDTPR}/{T_SHOWINGPLCHDR}"))
+
+
+def _run_hidden(r: etree._Element, para_hidden: bool, hidden_styles: frozenset[str]) -> bool:
+    """Whether a run is hidden text: its own ``w:vanish`` / ``w:specVanish`` decides, then its character
+    style, then the paragraph's style."""
+    pr = r.find(T_RPR)
+    if pr is not None:
+        spec = pr.find(T_SPECVANISH)
+        if _on(spec):
+            return True
+        v = pr.find(T_VANISH)
+        if v is not None:
+            return _on(v)
+        st = pr.find(T_RSTYLE)
+        if st is not None and st.get(T_VAL) in hidden_styles:
+            return True
+    return para_hidden
+
+
+def hidden_styles(styles_xml: bytes | None) -> frozenset[str]:
+    """IDs of the styles in styles.xml whose run properties hide text (``w:vanish``, following ``w:basedOn``)."""
+    if not styles_xml:
+        return frozenset()
+    try:
+        root = etree.fromstring(styles_xml, parser=etree.XMLParser(huge_tree=True, resolve_entities=False))
+    except etree.XMLSyntaxError:
+        return frozenset()
+    own: dict[str, bool | None] = {}
+    base: dict[str, str] = {}
+    for st in root.iter(q("style")):
+        sid = st.get(q("styleId"))
+        if not sid:
+            continue
+        v = st.find(f"{T_RPR}/{T_VANISH}")
+        own[sid] = _on(v) if v is not None else (True if _on(st.find(f"{T_RPR}/{T_SPECVANISH}")) else None)
+        b = st.find(q("basedOn"))
+        if b is not None and b.get(T_VAL):
+            base[sid] = b.get(T_VAL)
+    out: set[str] = set()
+    for sid in own:
+        cur, seen = sid, set()
+        while cur is not None and cur not in seen:
+            seen.add(cur)
+            if own.get(cur) is not None:
+                if own[cur]:
+                    out.add(sid)
+                break
+            cur = base.get(cur)
+    return frozenset(out)
+
+
+def _para_text(p: etree._Element, hidden: frozenset[str] = frozenset()) -> str:
+    """Text of a paragraph as displayed (invisible format characters removed)."""
+    return visible(_para_raw(p, hidden))
+
+
+def _para_raw(p: etree._Element, hidden: frozenset[str]) -> str:
+    """Fast path: one C-level iteration over the text-bearing tags; the recursive walk only where alternate
+    content (mc:Fallback duplicates), content controls, hidden-text properties or hiding styles are present."""
+    para_hidden = bool(hidden) and _style(p) in hidden
+    slow = (hidden and (para_hidden or p.find(f".//{T_RSTYLE}") is not None)) or \
+        next(p.iter("{%s}Fallback" % MC, T_SDT, T_VANISH, T_SPECVANISH), None) is not None
+    if not slow:
         out_fast: list[str] = []
         for ch in p.iter(T_T, T_TAB, T_BR, T_CR, T_NOBREAKHYPHEN, T_SYM):
             tag = ch.tag
@@ -114,6 +194,10 @@ def _para_text(p: etree._Element) -> str:
                 out.append(_sym(ch))
             elif tag == T_TBL:
                 continue
+            elif tag == T_R and _run_hidden(ch, para_hidden, hidden):
+                continue
+            elif tag == T_SDT and _placeholder(ch):
+                continue
             else:
                 walk(ch)
 
@@ -136,8 +220,9 @@ def _style(p: etree._Element) -> str:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, hidden: frozenset[str] = frozenset()) -> None:
         self.pager = _Pager()
+        self.hidden = hidden  # style IDs that hide their text
 
     def blocks(self, parent: etree._Element) -> list[Paragraph | Table]:
         out: list[Paragraph | Table] = []
@@ -145,10 +230,13 @@ class _Builder:
             if el.tag == T_P:
                 page = self.pager.page
                 self.pager.see(el)
-                out.append(Paragraph(text=_para_text(el), page=page, style=_style(el)))
+                out.append(Paragraph(text=_para_text(el, self.hidden), page=page, style=_style(el)))
             elif el.tag == T_TBL:
                 out.append(self.table(el))
             elif el.tag in (T_SDT, T_CUSTOMXML, T_INS):
+                if el.tag == T_SDT and _placeholder(el):
+                    self.pager.see(el)
+                    continue
                 content = el.find(T_SDTCONTENT)
                 out.extend(self.blocks(content if content is not None else el))
         return out
@@ -195,7 +283,7 @@ class _Builder:
         for el in _flatten(tc):
             if el.tag == T_P:
                 self.pager.see(el)
-                lines.append(_para_text(el))
+                lines.append(_para_text(el, self.hidden))
             elif el.tag == T_TBL:
                 nested.append(self.table(el))
         return Cell(row=r, col=c, colspan=span, text="\n".join(lines).strip("\n"), page=page, tables=nested)
@@ -216,6 +304,8 @@ def _flatten(tc: etree._Element):
         if ch.tag in (T_P, T_TBL):
             yield ch
         elif ch.tag in (T_SDT, T_CUSTOMXML):
+            if ch.tag == T_SDT and _placeholder(ch):
+                continue  # an empty content control: its placeholder is not the value
             content = ch.find(T_SDTCONTENT)
             yield from _flatten(content if content is not None else ch)
 
@@ -224,6 +314,7 @@ def load_docx(path: Path) -> Document:
     try:
         with zipfile.ZipFile(path) as z:
             xml = z.read("word/document.xml")
+            styles = z.read("word/styles.xml") if "word/styles.xml" in z.namelist() else None
     except (zipfile.BadZipFile, KeyError, OSError) as e:
         raise CorruptFile(f"not a readable .docx file: {e}") from e
     try:
@@ -233,6 +324,6 @@ def load_docx(path: Path) -> Document:
     body = root.find(T_BODY)
     if body is None:
         raise InputError("the .docx has no document body")
-    b = _Builder()
+    b = _Builder(hidden_styles(styles))
     blocks = b.blocks(body)
     return Document(path=str(path), format="docx", blocks=blocks, pages=b.pager.page)
