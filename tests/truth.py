@@ -124,3 +124,87 @@ def check_sample(path: Path, truth: dict | None = None) -> Report:
     assert not rep.wrong, "\n".join(rep.wrong[:20])
     assert not rep.status, "\n".join(rep.status[:20])
     return rep
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-value outcomes (scripts/measure_corpus.py): every truth value in exactly one bucket
+# ---------------------------------------------------------------------------------------------
+
+BUCKETS = ("right", "flagged", "wrong_ok", "not_found")
+
+
+def _bucket(found: bool, right: bool, status: str | None, expect: str | None = "ok", empty: bool = False) -> str:
+    """right — value equal and not flagged (or flagged as the truth expects); flagged — status review /
+    invalid (right or wrong value: a reviewer looks at it); wrong_ok — wrong value with status ok (the
+    worst case); not_found — no output for the place, or status missing where the truth has a value."""
+    if not found:
+        return "not_found"
+    if status in ("review", "invalid"):
+        return "right" if right and expect == "review" else "flagged"
+    if not right:
+        if status == "ok":
+            return "wrong_ok"
+        return "not_found" if status == "missing" else "flagged"
+    if expect == "review":  # right value, but the expected flag is absent: a silent conversion
+        return "wrong_ok" if status == "ok" else "right"
+    return "right"
+
+
+def outcomes(res: Result, truth: dict) -> list[dict]:
+    """One dict per truth value (fields, list-table cells, narratives), same matching as ``compare``:
+    ``{"kind", "table", "row_label", "column_label", "occurrence", "want", "got", "raw", "status",
+    "bucket"}`` (list cells: ``row_label`` = ``row N``, ``column_label`` = the column)."""
+    out: list[dict] = []
+    by_key: dict[tuple, list] = defaultdict(list)
+    for f in res.fields:
+        by_key[(f.table, f.row_label, f.column_label)].append(f)
+    for t in truth["fields"]:
+        key = (t["table"], t["row_label"], t["column_label"])
+        occ = t.get("occurrence", 1)
+        got = by_key.get(key, [])
+        rec = {"kind": "field", "table": key[0], "row_label": key[1], "column_label": key[2], "occurrence": occ,
+               "want": t.get("value"), "got": None, "raw": None, "status": None}
+        if len(got) < occ:
+            rec["bucket"] = "not_found"
+        else:
+            f = got[occ - 1]
+            right = same(f.value, t.get("value")) and bool(t.get("empty")) == bool(f.empty)
+            rec.update(got=f.value, raw=f.raw, status=f.status)
+            rec["bucket"] = _bucket(True, right, f.status, t.get("expect_status") or "ok", bool(t.get("empty")))
+        out.append(rec)
+    tables = defaultdict(list)
+    for lt in res.tables:
+        tables[lt.table].append(lt)
+    seen: dict[str, int] = defaultdict(int)
+    for tt in truth.get("tables", []):
+        idx = seen[tt["table"]]
+        seen[tt["table"]] += 1
+        cands = [lt for lt in tables.get(tt["table"], []) if lt.columns == tt["columns"]]
+        lt = (cands[0] if len(cands) == 1 else cands[min(idx, len(cands) - 1)]) if cands else None
+        for i, want in enumerate(tt["rows"]):
+            row = lt.rows[i] if lt is not None and i < len(lt.rows) else None
+            for col, wv in want.items():
+                cell = row.cells.get(col) if row is not None else None
+                rec = {"kind": "list", "table": tt["table"], "row_label": f"row {i + 1}", "column_label": col,
+                       "occurrence": 1, "want": wv, "got": None, "raw": None, "status": None}
+                if cell is None:
+                    rec["bucket"] = "not_found"
+                else:
+                    rec.update(got=cell.value, raw=getattr(cell, "raw", None), status=cell.status)
+                    rec["bucket"] = _bucket(True, same(cell.value, wv), cell.status)
+                out.append(rec)
+    texts = defaultdict(list)
+    for x in res.texts:
+        texts[(x.table, x.row_label, x.column_label)].append(x)
+    for tx in truth.get("texts", []):
+        key = (tx["table"], tx["row_label"], tx["column_label"])
+        got = texts.get(key)
+        rec = {"kind": "text", "table": key[0], "row_label": key[1], "column_label": key[2], "occurrence": 1,
+               "want": (tx["text"] or "")[:60], "got": None, "raw": None, "status": None}
+        if not got:
+            rec["bucket"] = "not_found"
+        else:
+            rec.update(got=(got[0].text or "")[:60], status=got[0].status)
+            rec["bucket"] = _bucket(True, same(got[0].text or "", tx["text"] or ""), got[0].status)
+        out.append(rec)
+    return out
