@@ -2,12 +2,19 @@
 
 Exit codes: 0 every file converted (values may still need review); 1 some file could not
 be converted (its JSON holds the error); 2 usage error; 3 a layout map is broken.
+
+Maps: the commands that read layout maps (extract, templates, check-maps, inspect) take
+``--maps DIR``; without it ``$EXTRACTOR_MAPS`` names the folder, else the maps bundled in the
+package are used. A folder that does not exist is a usage error (2); a folder without
+``catalogue.yaml``, without maps or with a broken map is a map error (3, one line on stderr).
 """
 from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import click
 from rich.console import Console
@@ -17,9 +24,36 @@ from .batch import run_batch
 from .contract import Result
 from .emit import write_csv, write_xlsx
 from .errors import MapError
-from .maps import MAPS_DIR, load_catalogue, load_maps, places
+from .maps import MAPS_ENV, MapsDirNotFound, load_catalogue, load_maps, places, using_maps_dir
 
 err = Console(stderr=True)
+
+maps_option = click.option(
+    "--maps", "--maps-dir", "maps", envvar=MAPS_ENV, show_envvar=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="folder of layout maps + catalogue.yaml to use instead of the bundled ones")
+
+
+def map_error(e: MapError) -> None:
+    """One line on stderr, exit 3: the map's author must fix it."""
+    line = str(e).splitlines()[0] if str(e) else type(e).__name__
+    click.echo(f"map error: {line}", err=True)
+    sys.exit(3)
+
+
+@contextmanager
+def maps_in_use(maps: Path | None) -> Iterator[Path]:
+    """Validate the maps folder (maps + catalogue) up front and make it the default inside the block."""
+    try:
+        with using_maps_dir(maps) as d:
+            try:
+                load_maps()
+                load_catalogue()
+            except MapError as e:
+                map_error(e)
+            yield d
+    except MapsDirNotFound as e:
+        raise click.UsageError(str(e)) from e
 
 
 @click.group()
@@ -36,9 +70,16 @@ def main() -> None:
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="also write all values to one CSV")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), help="also write all values to one XLSX")
 @click.option("-q", "--quiet", is_flag=True, help="no progress bar")
+@maps_option
 def extract(files: tuple[Path, ...], outdir: Path, template: str | None, csv_path: Path | None,
-            xlsx_path: Path | None, quiet: bool) -> None:
+            xlsx_path: Path | None, quiet: bool, maps: Path | None) -> None:
     """Extract FILES (.docx/.doc/.wps, folders, .zip packages) to OUTDIR."""
+    with maps_in_use(maps):
+        _extract(files, outdir, template, csv_path, xlsx_path, quiet)
+
+
+def _extract(files: tuple[Path, ...], outdir: Path, template: str | None, csv_path: Path | None,
+             xlsx_path: Path | None, quiet: bool) -> None:
     results: list[Result] = []
     failed = 0
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -61,8 +102,7 @@ def extract(files: tuple[Path, ...], outdir: Path, template: str | None, csv_pat
         try:
             run_batch(list(files), outdir, on_done=done, template=template)
         except MapError as e:
-            err.print(f"[red]map error:[/red] {e}")
-            sys.exit(3)
+            map_error(e)
     if csv_path:
         write_csv(results, csv_path)
     if xlsx_path:
@@ -73,10 +113,12 @@ def extract(files: tuple[Path, ...], outdir: Path, template: str | None, csv_pat
 
 
 @main.command()
-def templates() -> None:
+@maps_option
+def templates(maps: Path | None) -> None:
     """List the forms this tool knows."""
-    for m in load_maps():
-        click.echo(f"{m.template}\t{m.edition_year}\t{len(places(m))} places\t{m.title}")
+    with maps_in_use(maps):
+        for m in load_maps():
+            click.echo(f"{m.template}\t{m.edition_year}\t{len(places(m))} places\t{m.title}")
 
 
 @main.command()
@@ -89,15 +131,16 @@ def schema(which: str) -> None:
 
 
 @main.command("check-maps")
-@click.option("--maps-dir", type=click.Path(file_okay=False, path_type=Path), default=MAPS_DIR)
-def check_maps(maps_dir: Path) -> None:
+@maps_option
+def check_maps(maps: Path | None) -> None:
     """Validate every layout map and check that its IDs are in the catalogue."""
-    try:
-        maps = load_maps(maps_dir)
-        cat = load_catalogue(maps_dir)
-    except MapError as e:
-        err.print(f"[red]{e}[/red]")
-        sys.exit(3)
+    with maps_in_use(maps):
+        _check_maps()
+
+
+def _check_maps() -> None:
+    maps = load_maps()
+    cat = load_catalogue()
     bad = 0
     for m in maps:
         unknown = sorted({i for i in m.field_ids() if i not in cat})
@@ -150,8 +193,17 @@ def crops(outputs: tuple[Path, ...], outdir: Path, missing: bool) -> None:
 @click.option("--template", help="read as this template id")
 @click.option("--overlay", type=click.Path(file_okay=False, path_type=Path),
               help="read FILE by OCR and draw cells, sections and text boxes per page into this folder (PNG)")
-def inspect(file: Path, template: str | None, overlay: Path | None) -> None:
+@maps_option
+def inspect(file: Path, template: str | None, overlay: Path | None, maps: Path | None) -> None:
     """Show how FILE was read: the template scores, and where each section of the map was found."""
+    with maps_in_use(maps):
+        try:
+            _inspect(file, template, overlay)
+        except MapError as e:
+            map_error(e)
+
+
+def _inspect(file: Path, template: str | None, overlay: Path | None) -> None:
     from .inspect import describe
 
     if overlay is None:

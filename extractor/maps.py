@@ -1,14 +1,34 @@
-"""Loading and statically checking layout maps and the indicator catalogue."""
+"""Loading and statically checking layout maps and the indicator catalogue.
+
+Where maps are read from (first that applies):
+
+1. the ``maps_dir`` argument (the CLI's ``--maps DIR``);
+2. the folder named by the environment variable ``$EXTRACTOR_MAPS``;
+3. the maps bundled with the package, ``extractor/table_maps/`` (package data inside the wheel,
+   found with :mod:`importlib.resources`).
+
+A maps folder holds ``catalogue.yaml`` (the indicator catalogue) and one ``<template>.yaml`` per
+form; every file is validated with the pydantic models of :mod:`extractor.mapspec` (unknown keys
+are rejected). Errors: a folder that does not exist raises :class:`MapsDirNotFound` (a usage
+error); a folder without ``catalogue.yaml``, without any map, or with a map or catalogue that
+cannot be read or does not validate raises :class:`~extractor.errors.MapError` (an error of the
+map's author) with a one-line message naming the file.
+"""
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 from pydantic import ValidationError
 
-from .errors import MapError
+from .errors import ExtractorError, MapError
 from .mapspec import (
     Catalogue,
     FormSection,
@@ -20,53 +40,146 @@ from .mapspec import (
     TableMap,
 )
 
-MAPS_DIR = Path(__file__).resolve().parent.parent / "table_maps"
+MAPS_ENV = "EXTRACTOR_MAPS"
 CATALOGUE_FILE = "catalogue.yaml"
+_keep_extracted = contextlib.ExitStack()
+atexit.register(_keep_extracted.close)
+
+
+def package_data(name: str) -> Path:
+    """A file or folder shipped inside the ``extractor`` package (``extractor/<name>``), as a real path.
+
+    Read through :mod:`importlib.resources`, so it works from a source checkout, an editable install
+    and an installed wheel alike (a zipped package is extracted to a temporary folder once).
+    """
+    res = resources.files("extractor").joinpath(name)
+    if isinstance(res, Path):
+        return res
+    return _keep_extracted.enter_context(resources.as_file(res))  # pragma: no cover - zipped installs only
+
+
+MAPS_DIR = package_data("table_maps")  # the bundled maps
+
+
+class MapsDirNotFound(ExtractorError, FileNotFoundError):
+    """The maps folder named by ``--maps`` / ``$EXTRACTOR_MAPS`` does not exist (a usage error)."""
+
+    code = "maps_dir_not_found"
+
+
+def maps_dir_from(maps_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The maps folder to use: ``maps_dir`` if given, else ``$EXTRACTOR_MAPS`` if set, else the bundled maps.
+
+    Raises :class:`MapsDirNotFound` when the chosen folder does not exist or is not a folder.
+    """
+    source = "maps folder"
+    if maps_dir is None and os.environ.get(MAPS_ENV):
+        maps_dir, source = os.environ[MAPS_ENV], f"${MAPS_ENV}"
+    if maps_dir is None:
+        return MAPS_DIR
+    d = Path(maps_dir).expanduser()
+    if not d.is_dir():
+        raise MapsDirNotFound(f"{source} {str(d)!r} {'is not a folder' if d.exists() else 'does not exist'}")
+    return d.resolve()
+
+
+@contextlib.contextmanager
+def using_maps_dir(maps_dir: str | os.PathLike[str] | None) -> Iterator[Path]:
+    """Within the block, every default lookup reads ``maps_dir`` (by setting ``$EXTRACTOR_MAPS``; restored after).
+
+    ``None`` changes nothing. Used by the CLI so that ``--maps`` reaches every command's code path.
+    """
+    d = maps_dir_from(maps_dir)
+    if maps_dir is None:
+        yield d
+        return
+    before = os.environ.get(MAPS_ENV)
+    os.environ[MAPS_ENV] = str(d)
+    try:
+        yield d
+    finally:
+        if before is None:
+            os.environ.pop(MAPS_ENV, None)
+        else:
+            os.environ[MAPS_ENV] = before
+
+
+def _one_line(e: ValidationError, most: int = 3) -> str:
+    errs = e.errors()
+    parts = [f"{'.'.join(str(x) for x in err['loc']) or '(top)'}: {err['msg']}" for err in errs[:most]]
+    more = f" (+{len(errs) - most} more)" if len(errs) > most else ""
+    return "; ".join(parts) + more
 
 
 def _read_yaml(path: Path) -> object:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as e:
-        raise MapError(f"{path.name}: cannot read map: {e}") from e
+        msg = " ".join(str(e).split())
+        raise MapError(f"{path}: cannot read map: {msg}") from e
 
 
 def load_map(path: Path) -> TableMap:
+    """Read and validate one map file. Raises :class:`MapError` if it cannot be read or is not a valid map."""
     try:
         return TableMap.model_validate(_read_yaml(path))
     except ValidationError as e:
-        raise MapError(f"{path.name}: invalid map:\n{e}") from e
+        raise MapError(f"{path}: invalid map: {_one_line(e)}") from e
+
+
+def load_maps(maps_dir: str | os.PathLike[str] | None = None) -> tuple[TableMap, ...]:
+    """Every map in the maps folder (see :func:`maps_dir_from`), validated; loaded once per folder.
+
+    Raises :class:`MapsDirNotFound` (no such folder) or :class:`MapError` (no map, a broken map,
+    a template id defined twice).
+    """
+    return _load_maps(maps_dir_from(maps_dir))
 
 
 @lru_cache(maxsize=None)
-def load_maps(maps_dir: Path = MAPS_DIR) -> tuple[TableMap, ...]:
+def _load_maps(maps_dir: Path) -> tuple[TableMap, ...]:
     files = sorted(p for p in maps_dir.glob("*.yaml") if p.name != CATALOGUE_FILE)
+    if not files:
+        raise MapError(f"{maps_dir}: no layout maps (<template>.yaml) in this maps folder")
     maps = tuple(load_map(p) for p in files)
     seen: set[str] = set()
     for m in maps:
         if m.template in seen:
-            raise MapError(f"template id {m.template!r} defined twice")
+            raise MapError(f"{maps_dir}: template id {m.template!r} defined twice")
         seen.add(m.template)
     return maps
 
 
-def get_map(template_id: str, maps_dir: Path = MAPS_DIR) -> TableMap:
+def get_map(template_id: str, maps_dir: str | os.PathLike[str] | None = None) -> TableMap:
+    """The map of ``template_id`` from the maps folder; :class:`MapError` if there is none."""
     for m in load_maps(maps_dir):
         if m.template == template_id:
             return m
     raise MapError(f"no map for template {template_id!r}")
 
 
+def load_catalogue(maps_dir: str | os.PathLike[str] | None = None) -> dict[str, Indicator]:
+    """The indicator catalogue (``catalogue.yaml`` of the maps folder), by ID; loaded once per folder.
+
+    Raises :class:`MapsDirNotFound` (no such folder) or :class:`MapError` (no ``catalogue.yaml``,
+    invalid, an ID defined twice).
+    """
+    return _load_catalogue(maps_dir_from(maps_dir))
+
+
 @lru_cache(maxsize=None)
-def load_catalogue(maps_dir: Path = MAPS_DIR) -> dict[str, Indicator]:
+def _load_catalogue(maps_dir: Path) -> dict[str, Indicator]:
+    path = maps_dir / CATALOGUE_FILE
+    if not path.is_file():
+        raise MapError(f"{maps_dir}: no {CATALOGUE_FILE} (a maps folder needs the indicator catalogue beside its maps)")
     try:
-        cat = Catalogue.model_validate(_read_yaml(maps_dir / CATALOGUE_FILE))
+        cat = Catalogue.model_validate(_read_yaml(path))
     except ValidationError as e:
-        raise MapError(f"{CATALOGUE_FILE}: invalid catalogue:\n{e}") from e
+        raise MapError(f"{path}: invalid catalogue: {_one_line(e)}") from e
     out: dict[str, Indicator] = {}
     for ind in cat.indicators:
         if ind.id in out:
-            raise MapError(f"{CATALOGUE_FILE}: indicator {ind.id!r} defined twice")
+            raise MapError(f"{path}: indicator {ind.id!r} defined twice")
         out[ind.id] = ind
     return out
 

@@ -1,13 +1,19 @@
-"""JSON Schemas published in models/, generated from the pydantic models."""
+"""JSON Schemas published in ``extractor/models/`` (package data, shipped in the wheel), generated from the pydantic models.
+
+``python -m extractor.schemas`` rewrites them in the package folder (run it from a source checkout);
+``tests/test_schemas.py`` fails when they are stale. Nothing here raises on purpose (an unwritable
+folder gives the ``OSError``).
+"""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 from .contract import Result
+from .maps import package_data
 from .mapspec import Catalogue, TableMap
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MODELS_DIR = package_data("models")
 FILES = {"output": "output.schema.json", "map": "table_map.schema.json", "catalogue": "catalogue.schema.json"}
 
 

@@ -10,7 +10,9 @@ pipeline, which finds text lines by projection inside the ruled cells (``extract
 Nothing is ever downloaded: every model path is checked before a session opens, and RapidOCR's
 downloader is replaced by one that raises :class:`OcrModelMissing`.
 
-Configuration: ``models/ocr.yaml`` (or the file named by ``$EXTRACTOR_OCR_CONFIG``)::
+Configuration: ``extractor/models/ocr.yaml``, package data shipped in the wheel and found with
+:mod:`importlib.resources` (or the file named by ``$EXTRACTOR_OCR_CONFIG``; relative model paths in it
+are relative to that file)::
 
     engine: rapidocr            # rapidocr (default) | paddleocr
     backend: onnxruntime        # rapidocr only: onnxruntime (default) | paddle | openvino | torch
@@ -38,9 +40,9 @@ from typing import Protocol
 import numpy as np
 
 from ..errors import MissingDependency
+from ..maps import package_data
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-CONFIG_FILE = ROOT / "models" / "ocr.yaml"
+CONFIG_FILE = package_data("models/ocr.yaml")
 REC_HEIGHT = 48
 CTC_STRIDE = 8  # input pixels per output time step of the recogniser
 
@@ -381,7 +383,7 @@ def _norm(img: np.ndarray, width: int) -> np.ndarray:
 
 # ---------------------------------------------------------------- PaddleOCR (user's local models)
 class PaddleEngine:
-    """PaddleOCR with local inference model folders (``det_model_dir`` / ``rec_model_dir`` in models/ocr.yaml).
+    """PaddleOCR with local inference model folders (``det_model_dir`` / ``rec_model_dir`` in extractor/models/ocr.yaml).
 
     PaddleOCR gives one score per line; it is used for every character, and character positions are spread
     evenly over the crop (good enough for placing tick boxes, which are also found by pixels).
@@ -393,7 +395,7 @@ class PaddleEngine:
         try:
             from paddleocr import TextDetection, TextRecognition
         except ImportError as e:
-            raise MissingDependency("engine 'paddleocr' selected in models/ocr.yaml but paddleocr is not installed") from e
+            raise MissingDependency("engine 'paddleocr' selected in extractor/models/ocr.yaml but paddleocr is not installed") from e
         for d in (cfg.det_model_dir, cfg.rec_model_dir):
             if not d or not Path(d).is_dir():
                 raise OcrModelMissing(f"PaddleOCR model folder not found: {d!r} (set det_model_dir / rec_model_dir "
