@@ -3,6 +3,10 @@
 ``extract(path)`` never raises for a bad input file: it returns a :class:`Result`
 whose ``status`` is ``error`` with an :class:`ErrorItem`. A broken layout map
 (an error of the map's author) raises :class:`MapError`.
+
+Maps are read from ``maps_dir`` if given, else from the folder named by ``$EXTRACTOR_MAPS``, else
+from the maps bundled in the package (``extractor/table_maps/``); see :mod:`extractor.maps`. A
+``maps_dir`` (or ``$EXTRACTOR_MAPS``) that does not exist raises :class:`~extractor.maps.MapsDirNotFound`.
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from .ir import Document
 from .loaders import load
 from .locate import Identified, doc_lines, identify, locate_sections, year_shift
 from .mapping import map_sections
-from .maps import MAPS_DIR, load_catalogue, load_maps
+from .maps import load_catalogue, load_maps
 from .mapspec import TableMap
 from .text import years
 from .validate import Context, assemble
@@ -32,8 +36,12 @@ def _source(path: Path, doc: Document | None) -> Source:
                   pages=0)
 
 
-def extract_document(doc: Document, maps_dir: Path = MAPS_DIR, template: str | None = None) -> Result:
-    """Run identify → locate → map → validate on a loaded document."""
+def extract_document(doc: Document, maps_dir: str | Path | None = None, template: str | None = None) -> Result:
+    """Run identify → locate → map → validate on a loaded document.
+
+    ``maps_dir``: the maps folder; ``None`` means ``$EXTRACTOR_MAPS`` or the bundled maps.
+    Raises :class:`MapError` (broken map) or :class:`~extractor.maps.MapsDirNotFound`.
+    """
     maps = load_maps(maps_dir)
     catalogue = load_catalogue(maps_dir)
     path = Path(doc.path)
@@ -67,8 +75,12 @@ def identify_forced(doc: Document, m: TableMap) -> Identified:
     return Identified(m, 1.0, year_shift(m, set(years("\n".join(doc_lines(doc))))), [(m.template, 1.0)])
 
 
-def extract(path: str | Path, maps_dir: Path = MAPS_DIR, template: str | None = None) -> Result:
-    """Extract one file. Bad input gives a Result with status 'error' (or 'needs_ocr'), never an exception."""
+def extract(path: str | Path, maps_dir: str | Path | None = None, template: str | None = None) -> Result:
+    """Extract one file. Bad input gives a Result with status 'error' (or 'needs_ocr'), never an exception.
+
+    ``maps_dir``: the maps folder; ``None`` (default) means ``$EXTRACTOR_MAPS`` if set, else the bundled maps.
+    Raises only for the maps: :class:`MapError` (broken map) or :class:`~extractor.maps.MapsDirNotFound`.
+    """
     path = Path(path)
     doc: Document | None = None
     stage = "load"
