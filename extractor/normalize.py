@@ -83,9 +83,43 @@ def _text(t: str, unit: str | None) -> Parsed:
     return Parsed(value=t, unit=unit)
 
 
+# The number at the start of a cell: sign, integer digits with any spaces/commas between them, fraction.
+_HEAD = re.compile(r"^([+-]?)(\s*)(\d(?:[ ,]+\d|\d)*)(\.\d+(?:[ ,]+\d+)*)?")
+# Digit groups are thousands groups only: 1-3 digits (no leading 0), then groups of exactly three, one separator.
+_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+$|^[1-9]\d{0,2}(?: \d{3})+$")
+UNSURE_NUMBER = 0.3  # confidence factor of a number whose digit groups are not thousands groups
+
+
+def digit_groups_doubt(t: str) -> str | None:
+    """Why the digits of the number ``t`` are not sure, or ``None``.
+
+    One grammar for every source (Word, PDF, OCR): digits may be separated by spaces or commas only as
+    thousands groups of three (``1 204.50``, ``1,204.50``, ``83,671``); ``1 60`` (a lost decimal point?),
+    ``0 19``, ``1,20``, ``12,3456``, ``18.457,76`` or groups in the fraction are not a number we are sure of.
+    ``t`` is cleaned text (NFKC: full-width digits and comma are ASCII already)."""
+    m = _HEAD.match(t)
+    if not m:
+        return None
+    intpart, frac = m.group(3), m.group(4) or ""
+    if re.search(r"[ ,]", intpart) and not _GROUPED.match(intpart):
+        return f"digits separated where no thousands group ends: {t!r} (decimal point lost?)"
+    if re.search(r"[ ,]", frac):
+        return f"digits separated after the decimal point: {t!r}"
+    return None
+
+
 def _number_core(t: str, unit: str | None, vtype: str) -> Parsed:
-    s = t.replace(" ", "").replace("％", "%").replace("，", ",")
     p = Parsed(unit=unit)
+    t0 = t.replace("％", "%").replace("，", ",")
+    why = digit_groups_doubt(t0)
+    if why:
+        # the digits are there but we cannot tell which number they make: no value, the raw text is kept
+        p.doubt(why, UNSURE_NUMBER)
+        return p
+    m0 = _HEAD.match(t0)
+    if m0:  # thousands separators of the leading number dropped (checked above)
+        t0 = m0.group(1) + m0.group(3).replace(",", "").replace(" ", "") + (m0.group(4) or "") + t0[m0.end():]
+    s = t0.replace(" ", "")
     m = NUMBER.match(s)
     if not m or (m.group(2) is None and m.group(3) is None):
         # repair: a number followed by a trailing note, e.g. "12（估算）"
