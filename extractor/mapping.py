@@ -230,7 +230,25 @@ def map_sections(scopes: list[Scope], shift: int, edition_year: int) -> Mapped:
             out.lists.append(_list(sc, s, shift, [x.section for x in scopes if isinstance(x.section, ListSection)]))
         elif isinstance(s, NarrativeSection):
             out.texts.append(_narrative(sc, s, shift))
+    _read_nested(out, {id(r.table) for sc in scopes for r in sc.regions})
     return out
+
+
+def _read_nested(out: Mapped, sections: set[int]) -> None:
+    """A value typed into a table nested inside an otherwise empty value cell is that cell's value (unless the
+    nested table is itself a mapped section); text from several nested cells is joined and flagged."""
+    for h in out.hits + [h for lh in out.lists for row in lh.rows + [lh.totals] for h in row]:
+        c = h.cell
+        if c is None or h.raw is None or not c.tables or c.text.strip():
+            continue
+        inner = [t for top in c.tables for t in top.walk()]
+        if any(id(t) in sections for t in inner):
+            continue
+        texts = [x.text.strip() for t in inner for x in t.cells if x.text.strip()]
+        if texts:
+            h.raw = "\n".join(texts)
+            if len(texts) > 1:
+                h.reasons.append(f"value read from {len(texts)} cells of a table nested in the value cell")
 
 
 def _base_hit(sc: Scope, f: FieldSpec, shift: int) -> Hit:
