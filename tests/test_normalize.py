@@ -74,3 +74,65 @@ def test_checks(text, chosen):
 def test_check_without_boxes_is_doubtful():
     c = parse_checks("是", ["是", "否"])
     assert c.chosen == ["是"] and c.confidence < 0.9 and c.reasons
+
+
+# ---------------------------------------------------------------- one number grammar (issue 8 item 3)
+@pytest.mark.parametrize("raw,value", [
+    ("1 204.50", 1204.5), ("1,204.50", 1204.5), ("83,671", 83671), ("１，２０４．５０", 1204.5), ("１ ２０４", 1204),
+    ("12 345 678", 12345678), ("1\u00a0204", 1204), ("1\u2009204", 1204), ("1\u202f204", 1204),  # no-break / thin spaces
+    ("3 000万元", 3000), ("- 12", -12), ("12 亿元", 12), ("1 204（估算）", 1204),
+])
+def test_thousands_groups_are_numbers(raw, value):
+    p = parse(raw, "number", None)
+    assert p.value == pytest.approx(value) and not p.invalid
+
+
+@pytest.mark.parametrize("raw", ["1 60", "0 19", "18.457,76", "1,20", "12,3456", "0,123", "1,234 567", "1 2345",
+                                 "1234,567", "0.123 456", "12, 13", "2 0 2 4", "1 60%", "１，２０", "1 60（估算）"])
+def test_other_digit_groups_are_never_sure(raw):
+    for vtype, unit in (("number", "亿元"), ("integer", "个"), ("percent", None)):
+        p = parse(raw, vtype, unit)
+        assert p.value is None and p.reasons and not p.missing, (raw, vtype, p)
+        assert p.penalty < 1.0
+
+
+@pytest.mark.parametrize("raw,sure", [
+    # a group of exactly three digits after a separator: 3 in, 2 and 4 out
+    ("1,234", True), ("1,23", False), ("1,2345", False), ("1 234", True), ("1 23", False), ("1 2345", False),
+    # the first group has 1-3 digits: 3 in, 4 out; it does not start with 0
+    ("123,456", True), ("1234,567", False), ("1 000", True), ("0 100", False), ("0,100", False),
+    # one separator kind per number
+    ("1,234,567", True), ("1 234 567", True), ("1,234 567", False), ("1 234,567", False),
+    # separators belong to the integer part only
+    ("1,234.5", True), ("1,234.56 7", False),
+])
+def test_digit_group_boundaries(raw, sure):
+    p = parse(raw, "number", None)
+    assert (p.value is not None and not p.reasons) == sure, p
+
+
+def test_unsure_number_is_review_not_ok():
+    from extractor.mapping import Hit
+    from extractor.validate import _judge
+
+    h = Hit(id="x", table="t", row_label="r", column_label=None, kind="value", raw="1 60", vtype="number", unit="吨")
+    p, conf, status = _judge(h, "number", "吨")
+    assert status == "review" and p.value is None and any("1 60" in r for r in p.reasons)
+
+
+@pytest.mark.parametrize("raw,vtype,value", [
+    ("45\u200b.87", "number", 45.87), ("\ufeff0.115", "number", 0.115), ("1\u00ad204", "integer", 1204),
+    ("\u200e12.5%\u200f", "percent", 12.5), ("\u202a2025年3月8日\u202c", "date", "2025-03-08"),
+    ("高\u200b宇\ufeff", "text", "高宇"), ("\u2066邵\u2060晓\u2069", "text", "邵晓"),
+])
+def test_format_characters_are_not_part_of_a_value(raw, vtype, value):
+    """Zero-width space, BOM, soft hyphen, word joiner and bidi marks (e.g. pasted into a PDF or OCR text)."""
+    p = parse(raw, vtype, None)
+    assert p.value == (pytest.approx(value) if isinstance(value, float) else value) and not p.reasons
+
+
+def test_canon_ignores_format_characters():
+    from extractor.text import canon, visible
+
+    assert canon("联\u200b系\u00ad人\ufeff") == canon("联系人")
+    assert visible("a\u200c\u200db") == "ab" and visible("") == ""
