@@ -196,6 +196,8 @@ def seal_cells(doc, places, tid: str, rng: random.Random) -> dict:
     order = sorted(paras, key=lambda k: list(doc.element.body).index(paras[k]._p))
     i = order.index(seal)
     k = rng.randint(0, min(2, i))
+    while k and any(paras[order[j]]._p.getnext() is not paras[order[j + 1]]._p for j in range(i - k, i)):
+        k -= 1  # only cover lines that follow each other directly (no hint paragraph between)
     rows = order[i - k: i + 1]
     if i + 1 >= len(order):
         raise RuntimeError(f"{tid}: no cover line after the seal line")
