@@ -17,7 +17,7 @@ from .contract import ErrorItem, Result, Source, Summary, TemplateMatch
 from .errors import InputError, MapError, NeedsOCR
 from .ir import Document
 from .loaders import load
-from .locate import Identified, doc_lines, identify, locate_sections, year_shift
+from .locate import Identified, decide_year_shift, doc_lines, identify, locate_sections
 from .mapping import map_sections
 from .maps import load_catalogue, load_maps
 from .mapspec import TableMap
@@ -57,6 +57,9 @@ def extract_document(doc: Document, maps_dir: str | Path | None = None, template
     mapped = map_sections(scopes, ident.year_shift, m.edition_year)
     ctx = Context(catalogue=catalogue, edition_year=m.edition_year + ident.year_shift)
     fields, tables, texts = assemble(mapped, ctx)
+    warnings = list(doc.warnings)
+    if ident.shift_tied:
+        warnings.append(flag_undecided_edition(fields, tables, m.edition_year, ident.shift_tied))
     counts = {k: sum(1 for f in fields if f.status == k) for k in ("ok", "review", "invalid", "missing")}
     doubtful = counts["review"] + counts["invalid"] + sum(1 for f in fields if f.status == "missing" and "required field is empty" in f.reasons)
     doubtful += sum(1 for t in texts if t.status in ("review", "invalid")) + sum(1 for t in tables if t.status in ("review", "invalid"))
@@ -64,15 +67,40 @@ def extract_document(doc: Document, maps_dir: str | Path | None = None, template
         source=_source(path, doc),
         template=TemplateMatch(id=m.template, title=m.title, score=ident.score,
                                edition_year=m.edition_year + ident.year_shift, year_shift=ident.year_shift),
-        status="review" if doubtful or doc.warnings else "ok",
+        status="review" if doubtful or warnings else "ok",
         summary=Summary(fields=len(fields), **counts),
-        fields=fields, tables=tables, texts=texts, warnings=list(doc.warnings),
+        fields=fields, tables=tables, texts=texts, warnings=warnings,
     )
+
+
+def flag_undecided_edition(fields: list, tables: list, edition_year: int, tied: tuple[int, ...]) -> str:
+    """Flag every ``ok`` value that carries a year when the document's edition could not be decided.
+
+    ``tied`` are the year shifts that fit the document equally well; the values were read with the
+    first. Returns the document-level warning. Values without a period or year label are left alone.
+    """
+    editions = " or ".join(str(edition_year + d) for d in tied)
+    reason = f"edition year undecided ({editions}): the year of this value is not certain"
+    for f in fields:
+        if f.status == "ok" and (f.period is not None or years(f"{f.row_label}{f.column_label or ''}")):
+            f.status = "review"
+            f.reasons.append(reason)
+    for t in tables:
+        for row in t.rows:
+            for col, v in row.cells.items():
+                if v.status == "ok" and years(col):
+                    v.status = "review"
+                    v.reasons.append(reason)
+                    if t.status == "ok":
+                        t.status = "review"
+    return f"the edition year could not be decided between {editions}; values with a year are flagged review"
 
 
 def identify_forced(doc: Document, m: TableMap) -> Identified:
     """The template named by the user: skip identification, still detect the edition's year shift."""
-    return Identified(m, 1.0, year_shift(m, set(years("\n".join(doc_lines(doc))))), [(m.template, 1.0)])
+    lines = doc_lines(doc)
+    shift, tied = decide_year_shift(m, set(years("\n".join(lines))), set(lines))
+    return Identified(m, 1.0, shift, [(m.template, 1.0)], tied)
 
 
 def extract(path: str | Path, maps_dir: str | Path | None = None, template: str | None = None) -> Result:

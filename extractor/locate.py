@@ -31,6 +31,7 @@ class Identified:
     score: float
     year_shift: int
     ranking: list[tuple[str, float]]
+    shift_tied: tuple[int, ...] = ()  # year shifts the evidence could not tell apart (flag, never pick silently)
 
 
 def doc_lines(doc: Document) -> list[str]:
@@ -60,8 +61,9 @@ def identify(doc: Document, maps: tuple[TableMap, ...]) -> Identified:
     joined = "\n".join(lines)
     doc_years = set(years("\n".join(lines)))
     ranking: list[tuple[TableMap, float, int]] = []
+    tied: dict[str, tuple[int, ...]] = {}
     for m in maps:
-        shift = year_shift(m, doc_years)
+        shift, tied[m.template] = decide_year_shift(m, doc_years, lineset)
         title = max(_found(shift_years(t, shift), lines, lineset, joined) for t in m.identify.titles)
         kw = [_found(shift_years(k, shift), lines, lineset, joined) for k in m.identify.keywords]
         kscore = sum(1.0 if s >= 0.9 else s * 0.5 for s in kw) / len(kw)
@@ -74,6 +76,7 @@ def identify(doc: Document, maps: tuple[TableMap, ...]) -> Identified:
         # no title and few keywords (a single page, a part of a return): the form's own labels decide
         by_labels = _identify_by_labels(doc, [(m, shift) for m, _, shift in ranking])
         if by_labels is not None:
+            by_labels.shift_tied = tied[by_labels.map.template]
             return by_labels
     if weak:
         raise UnknownTemplate(f"not a known form (best match {named[0][0]} scored {named[0][1]:.2f})" if named
@@ -81,7 +84,7 @@ def identify(doc: Document, maps: tuple[TableMap, ...]) -> Identified:
     if close:
         raise UnknownTemplate(f"ambiguous form: {named[0][0]} {named[0][1]:.2f} vs {named[1][0]} {named[1][1]:.2f}")
     m, s, shift = ranking[0]
-    return Identified(m, s, shift, named)
+    return Identified(m, s, shift, named, tied[m.template])
 
 
 LABEL_MIN_HITS = 4.0  # weighted labels a page must share with a form to be read as that form
@@ -140,17 +143,30 @@ def map_years(m: TableMap) -> set[int]:
     return set(years(m.model_dump_json()))
 
 
-def year_shift(m: TableMap, doc_years: set[int]) -> int:
-    """How many years the document's edition is ahead of the map (0 for the same edition)."""
+MAX_YEAR_SHIFT = 5  # editions this many years before or after the map's are recognised
+
+
+def decide_year_shift(m: TableMap, doc_years: set[int], lines: set[str]) -> tuple[int, tuple[int, ...]]:
+    """The year shift of the document's edition against the map, and the shifts it could not rule out.
+
+    Evidence, in order: how many of the map's years (shifted) the document contains; then how many
+    of the map's year-bearing labels, shifted, stand in the document as whole lines (``lines``:
+    canonical lines, :func:`doc_lines`). When shifts still tie, the one nearest 0 is returned with
+    the tied shifts as the second item, so that the caller flags every value with a year instead
+    of silently picking (issue 8, item 4). Returns ``(0, ())`` when either side has no years.
+    """
     my = map_years(m)
     if not my or not doc_years:
-        return 0
-    best = (0, 0)
-    for d in range(-5, 6):
-        hits = len({y + d for y in my} & doc_years)
-        if hits > best[0] or (hits == best[0] and abs(d) < abs(best[1])):
-            best = (hits, d)
-    return best[1]
+        return 0, ()
+    hits = {d: len({y + d for y in my} & doc_years) for d in range(-MAX_YEAR_SHIFT, MAX_YEAR_SHIFT + 1)}
+    top = max(hits.values())
+    cands = [d for d, h in hits.items() if h == top]
+    if len(cands) > 1:
+        by_label = {d: len({x for x in _map_labels(m, d) if years(x)} & lines) for d in cands}
+        best = max(by_label.values())
+        cands = [d for d in cands if by_label[d] == best]
+    cands.sort(key=lambda d: (abs(d), d))
+    return cands[0], (tuple(cands) if len(cands) > 1 else ())
 
 
 # ---------------------------------------------------------------- section scopes

@@ -46,14 +46,41 @@ def years(text: str) -> list[int]:
     return [int(y) for y in YEAR.findall(text)]
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def digits_conflict(ca: str, cb: str) -> bool:
+    """Whether two canonical labels name different things by their numbers.
+
+    ``2023年`` is not ``2024年`` and ``2020年12月31日`` is not ``2021年12月31日``, however
+    close their letters (issue 8, item 4). The digit runs of the two labels conflict when
+    both have years and the years differ, or when both have the same number of runs and a
+    run differs. One label's runs being a part of the other's (``（200字以内）`` deleted by
+    the applicant) is no conflict: the fuzzy score decides and flags that.
+    """
+    da, db = _DIGITS.findall(ca), _DIGITS.findall(cb)
+    if da == db:
+        return False
+    ya, yb = YEAR.findall(ca), YEAR.findall(cb)
+    if ya and yb and ya != yb:
+        return True
+    if len(da) == len(db):
+        return True
+    short, long_ = (da, db) if len(da) < len(db) else (db, da)
+    it = iter(long_)
+    return not all(any(x == y for y in it) for x in short)
+
+
 @lru_cache(maxsize=262144)
 def score(a: str, b: str) -> float:
-    """Similarity 0–1 of two labels in canonical form."""
+    """Similarity 0–1 of two labels in canonical form; 0 when their numbers conflict (:func:`digits_conflict`)."""
     ca, cb = canon(a), canon(b)
     if not ca or not cb:
         return 0.0
     if ca == cb:
         return 1.0
+    if digits_conflict(ca, cb):
+        return 0.0
     return fuzz.ratio(ca, cb) / 100.0
 
 
@@ -69,5 +96,8 @@ def line_score(cell_text: str, label: str) -> float:
             c = canon(part)
             if c:
                 # a label that is only one line of a larger cell ranks below a cell that is the label
-                best = max(best, 0.97 if c == cl else 0.97 * fuzz.ratio(c, cl) / 100.0)
+                if c == cl:
+                    best = max(best, 0.97)
+                elif not digits_conflict(c, cl):
+                    best = max(best, 0.97 * fuzz.ratio(c, cl) / 100.0)
     return best
