@@ -92,6 +92,7 @@ class Paragraph:
     bbox: BBox | None = None
     style: str = ""
     confidence: float = 1.0
+    notes: list[str] = field(default_factory=list)  # why the source is doubtful (as Cell.notes)
 
 
 Block = Union[Paragraph, Table]

@@ -27,6 +27,12 @@ class Ch:
     x1: float
     bottom: float
     size: float
+    ox: float | None = None  # the glyph's origin (text matrix e, f: PDF user space), when known
+    oy: float | None = None
+    adv: float | None = None  # its width along the text direction (pt)
+    font: str = ""
+    prob: float = 1.0  # how sure the text is: 1.0 from a trusted text layer, the OCR probability otherwise
+    note: str = ""  # why it is doubtful (an untrusted font read by OCR, ...)
 
     @property
     def cx(self) -> float:
@@ -101,25 +107,32 @@ def _turn_box(f, x0, top, x1, bottom):
     return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
+# fake bold / shadowed text: the same character drawn again with its origin moved by less than DUP_SHIFT of its
+# width is one character (fake bold offsets are a few % of the width; a real repeat, 11 or 平平, is a whole width)
+DUP_SHIFT = 0.3
+
+
 def _dedupe(chars: list[Ch]) -> list[Ch]:
-    """Drop characters drawn twice at (almost) the same place: fake bold, shadowed text."""
-    seen: dict[tuple[str, int, int], Ch] = {}
+    """Drop characters drawn twice at (almost) the same place: fake bold, shadowed text, any script, any font
+    (a PDF writer may draw the second copy with another font, whose ascent moves ``top``: the origin is used)."""
+    seen: dict[str, list[Ch]] = {}
     out = []
     for c in chars:
-        kx, ky = int(c.x0), int(c.top)
-        dup = False
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                o = seen.get((c.text, kx + dx, ky + dy))
-                if o is not None and abs(o.x0 - c.x0) <= 1.0 and abs(o.top - c.top) <= 1.0:
-                    dup = True
-                    break
-            if dup:
-                break
-        if not dup:
-            seen[(c.text, kx, ky)] = c
-            out.append(c)
+        same = seen.setdefault(c.text, [])
+        if any(_same_place(o, c) for o in same):
+            continue
+        same.append(c)
+        out.append(c)
     return out
+
+
+def _same_place(a: Ch, b: Ch) -> bool:
+    w = max(a.adv or (a.x1 - a.x0), b.adv or (b.x1 - b.x0), 0.1)
+    if a.ox is not None and b.ox is not None:
+        dx, dy = a.ox - b.ox, a.oy - b.oy
+    else:
+        dx, dy = a.x0 - b.x0, a.bottom - b.bottom
+    return dx * dx + dy * dy < (DUP_SHIFT * w) ** 2
 
 
 def _lines(chars: list[Ch]) -> list[Line]:

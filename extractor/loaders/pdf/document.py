@@ -11,7 +11,7 @@ from pathlib import Path
 from ...errors import NeedsOCR
 from ...ir import Document, Paragraph, Table
 from .chars import _PUNCT, Para, _first_token_width, _join, _paragraphs
-from .grid import PTable, _to_ir
+from .grid import PTable, _to_ir, doubt
 from .page import PageContent, _drop_running_lines
 from .stitch import _continues, _Stitcher
 
@@ -27,9 +27,12 @@ def _ranges(pages: list[int]) -> str:
     return ", ".join(out)
 
 
-def build_document(path: Path, pages: list[PageContent]) -> Document:
+def build_document(path: Path, pages: list[PageContent], notes: list[str] | None = None) -> Document:
     scanned = [p.number for p in pages if p.scanned]
+    hidden = [p for p in pages if p.scan_reason]
     if scanned and not any(p.has_text for p in pages):
+        if hidden:
+            raise NeedsOCR(f"needs OCR: {_hidden(hidden)}")
         raise NeedsOCR(f"needs OCR: page{'s' if len(scanned) > 1 else ''} {_ranges(scanned)} "
                        f"{'have' if len(scanned) > 1 else 'has'} no text layer")
     if not any(p.has_text for p in pages):
@@ -94,17 +97,52 @@ def build_document(path: Path, pages: list[PageContent]) -> Document:
     out: list[Paragraph | Table] = []
     for b in blocks:
         if isinstance(b, _Stitcher):
-            out.append(b.table() if len(b.parts) > 1 else _to_ir(b.parts[0]))
+            if len(b.parts) > 1:
+                cells = [c for part in b.parts for c in part.cells]
+                t = b.table()
+                _carry_doubt(cells, t)
+                out.append(t)
+            else:
+                out.append(_to_ir(b.parts[0]))
         else:
-            out.append(Paragraph(text=b.text, page=b.page, bbox=(round(b.x0, 2), round(b.top, 2),
-                                                                 round(b.x1, 2), round(b.bottom, 2))))
+            para = Paragraph(text=b.text, page=b.page, bbox=(round(b.x0, 2), round(b.top, 2),
+                                                             round(b.x1, 2), round(b.bottom, 2)))
+            doubt(para, [c for ln in b.lines for c in ln.chars])
+            out.append(para)
     doc = Document(path=str(path), format="pdf", blocks=out, pages=len(pages))
     if scanned:
         doc.needs_ocr_pages = scanned
         doc.warnings.append(f"page{'s' if len(scanned) > 1 else ''} {_ranges(scanned)} "
                             f"{'have' if len(scanned) > 1 else 'has'} no text layer (scanned): "
                             "their content is not extracted until OCR is available")
+        if hidden:
+            doc.warnings.append(f"read as scans: {_hidden(hidden)}")
+    doc.warnings += notes or []
     return doc
+
+
+def _carry_doubt(cells: list, table: Table) -> None:
+    """Cells of a stitched table's later parts that were joined into a cell above keep their doubt: the cell
+    holding their text takes their confidence and notes."""
+    kept = {id(c) for c in table.cells}
+    for c in cells:
+        if id(c) in kept or (c.confidence >= 1.0 and not c.notes) or not c.text.strip():
+            continue
+        key = "".join(c.text.split())[:12]
+        for f in table.cells:
+            if key and key in "".join(f.text.split()) and f.bbox and c.bbox \
+                    and min(f.bbox[2], c.bbox[2]) - max(f.bbox[0], c.bbox[0]) > 0:
+                f.confidence = min(f.confidence, c.confidence)
+                f.notes += [n for n in c.notes if n not in f.notes]
+                break
+
+
+def _hidden(pages: list[PageContent]) -> str:
+    """Pages whose text layer is not what is printed, grouped by reason."""
+    by: dict[str, list[int]] = {}
+    for p in pages:
+        by.setdefault(p.scan_reason, []).append(p.number)
+    return "; ".join(f"page{'s' if len(n) > 1 else ''} {_ranges(n)}: {why}" for why, n in by.items())
 
 
 def _margin(ends: list[float]) -> float | None:

@@ -212,9 +212,22 @@ def _cell_text(cell: Cell, chars: list[Ch]) -> tuple[str, list[Para]]:
     lines = _lines(chars)
     if not lines:
         return "", []
+    doubt(cell, [c for ln in lines for c in ln.chars])
     pad = _pad(cell, lines)
     paras = _paragraphs(lines, cell.bbox[2] - pad, cell.bbox[2] - cell.bbox[0] - 2 * pad)
     return "\n".join(p.text for p in paras), paras
+
+
+def doubt(target, chars: list[Ch]) -> None:  # noqa: ANN001
+    """A cell or paragraph whose characters are doubtful (read by OCR from an untrusted font): its confidence is
+    the least sure character's, its notes say why (as OCR cells do)."""
+    low = [c for c in chars if c.prob < 1.0 and c.text.strip()]
+    if not low:
+        return
+    target.confidence = round(min(target.confidence, min(c.prob for c in low)), 4)
+    for c in low:
+        if c.note and c.note not in target.notes:
+            target.notes.append(c.note)
 
 
 def _to_ir(t: PTable) -> Table:

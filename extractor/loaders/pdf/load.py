@@ -10,6 +10,11 @@ from ...errors import CorruptFile
 from ...ir import Document
 from .document import build_document
 from .page import PageContent, read_page
+from .trust import FontCheck
+
+# seconds spent checking fonts against their rendered glyphs (rendering + recognition), summed over the
+# process: the benchmark reads it
+LAST_CHECK_COST = [0.0]
 
 ENCRYPTED = "encrypted PDF: it needs a password to open; save an unprotected copy and try again"
 
@@ -32,11 +37,12 @@ def _open(path: Path):
 def load_pdf(path: Path) -> Document:
     path = Path(path)
     pdf = _open(path)
+    fonts = FontCheck(path)
     try:
         pages: list[PageContent] = []
         for i, page in enumerate(pdf.pages):
             try:
-                pages.append(read_page(page, i + 1))
+                pages.append(read_page(page, i + 1, fonts))
             except CorruptFile:
                 raise
             except Exception as e:  # a broken content stream: say which page
@@ -45,4 +51,7 @@ def load_pdf(path: Path) -> Document:
                 page.close()
     finally:
         pdf.close()
-    return build_document(path, pages)
+        fonts.close()
+    LAST_CHECK_COST[0] += fonts.cost
+    notes = [f"font {f.split('+', 1)[-1]} {why}: its text is read by OCR" for f, why in fonts.untrusted().items()]
+    return build_document(path, pages, notes)

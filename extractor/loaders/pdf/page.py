@@ -7,10 +7,16 @@ dropped here, running headers and footers (repeated on most pages) once all page
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .chars import Ch, Line, _char_text, _dedupe, _lines, _rotation_of, _turn, _turn_box
 from .grid import _cell_text, _find_tables, _innermost
+from .trust import FontCheck, background, body_style, hidden_text_layer, is_private_use, runs
+
+# an untrusted font's characters that cannot be read by OCR (sideways, no crop) keep the text layer at this
+# probability: below the ok threshold, so their values are review
+UNREAD_PROB = 0.5
 
 # a scan: a page with images over SCAN_MIN_IMAGE of its area and fewer characters than SCAN_MAX_CHARS, or
 # over SCAN_FULL_IMAGE of it and only a few words (a scanner's stamp or a page number on the image)
@@ -27,6 +33,7 @@ class PageContent:
     items: list  # Para | PTable (top-level), in reading order
     scanned: bool = False
     has_text: bool = False
+    scan_reason: str = ""  # why a page with a text layer is read as a scan
     text_left: float = 0.0
     text_right: float = 0.0
     last_paras: dict = field(default_factory=dict)  # id(cell) -> paragraphs (for split-row joins)
@@ -48,26 +55,46 @@ def _page_edges(page, f, rot: int) -> list[dict]:
     return out
 
 
-def read_page(page, number: int) -> PageContent:
-    raw = page.chars
+def read_page(page, number: int, fonts: FontCheck | None = None) -> PageContent:
+    """One page. ``fonts``: the document's font check (untrusted fonts read by OCR); it also names the file, for
+    the check of hidden text layers."""
     w, h = float(page.width), float(page.height)
+    raw = page.chars
+    if raw:
+        size, light = body_style(raw)
+        raw = [c for c in raw if background(c, size, light) is None]  # watermarks, background text
     ink = [c for c in raw if c["text"].strip()]
+    img_area = 0.0
+    for im in page.images:
+        iw = max(0.0, min(im["x1"], w) - max(im["x0"], 0.0))
+        ih = max(0.0, min(im["bottom"], h) - max(im["top"], 0.0))
+        img_area = max(img_area, iw * ih) if len(ink) >= SCAN_FEW_CHARS else img_area + iw * ih
+    share = img_area / (w * h)
     if len(ink) < SCAN_FEW_CHARS:
-        img_area = 0.0
-        for im in page.images:
-            iw = max(0.0, min(im["x1"], w) - max(im["x0"], 0.0))
-            ih = max(0.0, min(im["bottom"], h) - max(im["top"], 0.0))
-            img_area += iw * ih
-        share = img_area / (w * h)
         if share >= SCAN_FULL_IMAGE or len(ink) < SCAN_MAX_CHARS and share >= SCAN_MIN_IMAGE:
             return PageContent(number, w, h, [], scanned=True)
+    elif share >= SCAN_FULL_IMAGE and fonts is not None:
+        why = hidden_text_layer(fonts.path, number, SCAN_FULL_IMAGE)
+        if why:
+            return PageContent(number, w, h, [], scanned=True, scan_reason=why)
     rot = _rotation_of(ink) if ink else 0
     f, w2, h2 = _turn(rot, w, h)
+    untrusted: dict[str, str] = {}
+    if fonts is not None and ink:
+        fonts.check(number, (w, h), raw)
+        untrusted = fonts.untrusted()
     chars = []
     for c in raw:
-        x0, top, x1, bottom = _turn_box(f, c["x0"], c["top"], c["x1"], c["bottom"]) if rot else (
-            c["x0"], c["top"], c["x1"], c["bottom"])
-        chars.append(Ch(_char_text(c), x0, top, x1, bottom, float(c.get("size") or (bottom - top))))
+        if c["fontname"] in untrusted:
+            continue
+        m = c["matrix"]
+        chars.append(Ch(_char_text(c), c["x0"], c["top"], c["x1"], c["bottom"], float(c.get("size") or (c["bottom"] - c["top"])),
+                        ox=float(m[4]), oy=float(m[5]), font=c["fontname"]))
+    if untrusted:
+        chars += _read_untrusted([c for c in raw if c["fontname"] in untrusted], untrusted, number, (w, h), fonts)
+    if rot:
+        for ch in chars:
+            ch.x0, ch.top, ch.x1, ch.bottom = _turn_box(f, ch.x0, ch.top, ch.x1, ch.bottom)
     chars = _dedupe(chars)
     tables = _find_tables(_page_edges(page, f, rot), number)
     loose: list[Ch] = []
@@ -102,6 +129,73 @@ def read_page(page, number: int) -> PageContent:
         items.append(stretch)
     content.items = items
     return content
+
+
+def _read_untrusted(chars: list[dict], untrusted: dict[str, str], number: int, size: tuple[float, float],
+                    fonts: FontCheck) -> list[Ch]:
+    """Characters in fonts whose map is not trusted, read by OCR of their own boxes: one :class:`Ch` per
+    recognised character, placed where the recogniser saw it, with its probability and a note giving both
+    readings. Characters that cannot be cropped (not upright) keep the text layer, doubtful."""
+    out: list[Ch] = []
+    rs = [r for r in runs(chars)]
+    upright = {id(c) for r in rs for c in r.chars}
+    for c in chars:
+        if id(c) not in upright and c["text"].strip():
+            out.append(Ch(_char_text(c), c["x0"], c["top"], c["x1"], c["bottom"], float(c.get("size") or 1.0),
+                          font=c["fontname"], prob=UNREAD_PROB,
+                          note=f"PDF text layer: font {_font_name(c['fontname'])} {untrusted[c['fontname']]}; not re-read"))
+    got = fonts.recognise(number, size, rs) if rs else []
+    if got is None:
+        got = [None] * len(rs)
+    for r, g in zip(rs, got):
+        x0, top, x1, bottom = r.bbox
+        note = f"PDF text layer: font {_font_name(r.font)} {untrusted[r.font]}"
+        if g is None:
+            out.extend(Ch(c["text"], c["x0"], c["top"], c["x1"], c["bottom"], r.size, font=r.font, prob=UNREAD_PROB,
+                          note=note + "; not re-read") for c in r.chars)
+            continue
+        left, scale, rec = g
+        note += f"; read by OCR: {rec.text!r} (text layer {r.text!r})"
+        out.extend(_merge(r, left, scale, rec, fonts.fonts[r.font].verdict_from_glyphs, note))
+    return out
+
+
+def _merge(r, left: float, scale: float, rec, glyphs_lie: bool, note: str) -> list[Ch]:  # noqa: ANN001
+    """One untrusted run: the text layer and the recogniser's reading, character by character. Where they agree
+    the character is sure; a private-use code point takes the recognised character (at the recogniser's
+    probability); where they disagree, the recognised character is taken if the font's glyphs were seen to
+    disagree with its map, else the text layer's, doubtful either way. Readings of different lengths: the
+    recognised text, doubtful."""
+    x0, top, x1, bottom = r.bbox
+    ink = [(k, ch) for k, ch in enumerate(rec.text) if not ch.isspace()]
+    layer = [c for c in r.chars if c["text"].strip()]
+    out: list[Ch] = []
+
+    def at(k: int, ch: str, p: float, c: dict | None) -> Ch:
+        if c is not None:
+            return Ch(ch, c["x0"], c["top"], c["x1"], c["bottom"], r.size, font=r.font, prob=p, note=note)
+        w = (x1 - x0) / max(1, len(ink))
+        cx = left + rec.xs[k] / scale if k < len(rec.xs) else x0 + (k + 0.5) * w
+        return Ch(ch, cx - w / 2, top, cx + w / 2, bottom, r.size, font=r.font, prob=p, note=note)
+
+    def prob(k: int) -> float:
+        return min(rec.probs[k] if k < len(rec.probs) else 0.0, rec.gap)
+
+    if len(ink) != len(layer):
+        return [at(k, ch, min(prob(k), UNREAD_PROB), None) for k, ch in ink]
+    for (k, ch), c in zip(ink, layer):
+        t = c["text"]
+        if unicodedata.normalize("NFKC", t) == unicodedata.normalize("NFKC", ch):
+            out.append(at(k, t, 1.0, c))
+        elif len(t) == 1 and is_private_use(t):
+            out.append(at(k, ch, prob(k), c))
+        else:
+            out.append(at(k, ch if glyphs_lie else t, min(prob(k), UNREAD_PROB), c))
+    return out
+
+
+def _font_name(font: str) -> str:
+    return font.split("+", 1)[-1]
 
 
 def _is_page_number(line: Line, page_h: float) -> bool:
