@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ...errors import NeedsOCR
 from ...ir import Document, Paragraph, Table
-from .chars import _PUNCT, Para, _first_token_width, _join, _paragraphs
+from .chars import _PUNCT, _SENTENCE_END, Para, _first_token_width, _join, _paragraphs
 from .grid import PTable, _to_ir, doubt
 from .page import PageContent, _drop_running_lines
 from .stitch import _continues, _Stitcher
@@ -109,6 +109,11 @@ def build_document(path: Path, pages: list[PageContent], notes: list[str] | None
                                                              round(b.x1, 2), round(b.bottom, 2)))
             doubt(para, [c for ln in b.lines for c in ln.chars])
             out.append(para)
+    for b in out:
+        if isinstance(b, Table):
+            for t in b.walk():
+                for c in t.cells:
+                    _clipped(c, paras.get(id(c)))
     doc = Document(path=str(path), format="pdf", blocks=out, pages=len(pages))
     if scanned:
         doc.needs_ocr_pages = scanned
@@ -119,6 +124,28 @@ def build_document(path: Path, pages: list[PageContent], notes: list[str] | None
             doc.warnings.append(f"read as scans: {_hidden(hidden)}")
     doc.warnings += notes or []
     return doc
+
+
+# a box whose text runs down to its bottom edge (last line within CLIPPED of a line height) and stops mid-sentence
+# on a full line may hold more than is printed (Word clips a fixed-height box); the cell is doubtful
+CLIPPED = 0.5
+CLIPPED_CONF = 0.8
+CLIPPED_LINES = 3  # only boxes holding several lines (a writing box; a two-line label cell fits by design)
+
+
+def _clipped(cell, ps: list[Para] | None) -> None:  # noqa: ANN001
+    if not ps or not cell.text or not cell.text.endswith(ps[-1].text) or not hasattr(ps[-1], "box"):
+        return  # nothing printed, or text joined from the next page
+    p, ln = ps[-1], ps[-1].lines[-1]
+    box, n_lines = p.box
+    if n_lines < CLIPPED_LINES or ln.bottom < box[3] - CLIPPED * ln.size or p.text[-1] in _SENTENCE_END:
+        return
+    if box[2] - ln.x1 > 2.5 * ln.size:
+        return  # a short last line: the text ended there
+    cell.confidence = min(cell.confidence, CLIPPED_CONF)
+    note = "PDF: the text fills its box to the bottom edge and stops mid-sentence: it may be cut off"
+    if note not in cell.notes:
+        cell.notes.append(note)
 
 
 def _carry_doubt(cells: list, table: Table) -> None:

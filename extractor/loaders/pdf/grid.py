@@ -215,6 +215,7 @@ def _cell_text(cell: Cell, chars: list[Ch]) -> tuple[str, list[Para]]:
     doubt(cell, [c for ln in lines for c in ln.chars])
     pad = _pad(cell, lines)
     paras = _paragraphs(lines, cell.bbox[2] - pad, cell.bbox[2] - cell.bbox[0] - 2 * pad)
+    paras[-1].box = (cell.bbox, len(lines))  # where the text ended, for the check of clipped boxes
     return "\n".join(p.text for p in paras), paras
 
 
