@@ -287,7 +287,7 @@ def _form_field(sc: Scope, f: FieldSpec, shift: int) -> Hit:
     h.cell = cell
     text = cell.text
     if f.fill:
-        got = apply_fill(text, f.fill)
+        got = apply_fill(fill_segment(text, f.label.split("/")[-1], fill_labels(sc.section.fields)), f.fill)
         if got is None:
             rest = text
             for lit in literal_lines(f.fill) + ([f.label.split("/")[-1]] if f.in_label_cell else []):
@@ -366,10 +366,12 @@ def _signature(h: Hit, t: Table, lab: Cell, f: FieldSpec) -> Hit:
 def _paragraph_field(sc: Scope, f: FieldSpec, shift: int) -> Hit:
     h = _base_hit(sc, f, shift)
     template = shift_years(f.fill or (f.label + "：{}"), shift)
+    labels = [shift_years(x, shift) for x in fill_labels(sc.section.fields)]
+    own = shift_years(f.label, shift)
     paras = ([sc.heading_paragraph] if sc.heading_paragraph else []) + sc.paragraphs
-    texts = [(p, p.text) for p in paras] + [(None, c.text) for c in sc.cells()]
+    texts = [(p, colon_for_gap(p.text, labels)) for p in paras] + [(None, t) for t in _cell_lines(sc, [own, *labels])]
     for n, (p, text) in enumerate(texts):
-        got = apply_fill(text, template)
+        got = apply_fill(fill_segment(text, own, labels), template)
         if got is not None:
             h.paragraph = p
             h.raw = got
@@ -377,6 +379,69 @@ def _paragraph_field(sc: Scope, f: FieldSpec, shift: int) -> Hit:
     h.reasons.append(f"line {template!r} not found")
     h.label_score = 0.0
     return h
+
+
+def fill_labels(fields: list[FieldSpec]) -> list[str]:
+    """The labels that open a fill-in (``集群名称：{}`` → ``集群名称``): where one of them stands in a line,
+    the blank before it has ended (two fill-ins printed on one line)."""
+    out: list[str] = []
+    for f in fields:
+        pre = (f.fill or "").split("{}")[0].rstrip(" \u3000_")
+        if pre[-1:] in ("：", ":") and pre[:-1].strip():
+            out.append(pre[:-1].strip())
+    return out
+
+
+def _label_at(label: str) -> re.Pattern[str]:
+    gap = r"[\s_\u3000]*"
+    return re.compile(gap.join(re.escape(ch) for ch in label.replace(":", "：") if not ch.isspace()) + gap + "：")
+
+
+def fill_segment(text: str, own: str, labels: list[str]) -> str:
+    """The part of a line that belongs to the fill-in labelled ``own``: from ``own：`` up to the next other
+    fill-in label with its colon (``集群名称：X　所属地区（盟市）：Y`` → ``集群名称：X　``). A line without
+    ``own：`` is returned whole (the fill-in's template decides)."""
+    t = text.replace(":", "：")
+    m = _label_at(own).search(t)
+    if m is None:
+        return text
+    end = len(t)
+    for lab in labels:
+        if canon(lab) == canon(own):
+            continue
+        n = _label_at(lab).search(t, m.end())
+        if n is not None:
+            end = min(end, n.start())
+    return t[m.start():end]
+
+
+def _cell_lines(sc: Scope, labels: list[str]) -> list[str]:
+    """Texts of the scope's cells; a cell holding only a fill-in label (a cover line re-typed as a row of
+    label and value cells) is read together with the cell to its right, as ``label：value``."""
+    wanted = {canon(x) for x in labels}
+    out: list[str] = []
+    for r in sc.regions:
+        for c in r.cells():
+            nxt = right_cell(r.table, c)
+            if nxt is not None and canon(c.text) in wanted:
+                out.append(c.text.strip().rstrip("：:") + "：" + nxt.text.strip())
+            else:
+                out.append(c.text)
+    return out
+
+
+_WIDE_GAP = re.compile(r"^[ \t]{2,}|^\u3000+")
+
+
+def colon_for_gap(text: str, labels: list[str]) -> str:
+    """A line that starts with a fill-in label followed by a wide gap instead of the colon (a cover line
+    re-typed as a borderless table: ``集群名称    X``) is read as ``集群名称：X``. Other text is returned as is."""
+    t = text.lstrip()
+    for lab in labels:
+        k = len(lab)
+        if t.startswith(lab) and _WIDE_GAP.match(t[k:]):
+            return lab + "：" + t[k:].strip()
+    return text
 
 
 # ---------------------------------------------------------------- grids and lists
