@@ -101,12 +101,17 @@ def main() -> None:
         pages = sum(pdf_pages(f) for f in pdfs)
         extract(pdfs[0])  # warm-up (imports)
         per_doc = len(pdfs) / pages  # timed() gives seconds per document: × documents / pages = per page
+        from extractor.loaders.pdf import load as pdf_load
+
+        pdf_load.LAST_CHECK_COST[0] = 0.0
         ours = timed(extract, pdfs, a.pdf_repeat) * per_doc
+        check = pdf_load.LAST_CHECK_COST[0] / (a.pdf_repeat * pages)
         bare = timed(bare_pdfplumber, pdfs, a.pdf_repeat) * per_doc
         print(f"PDF documents: {len(pdfs)}  pages: {pages}  repeat: {a.pdf_repeat}")
         print(f"digital PDF path (extract): {ours:.4f} s/page")
         print(f"bare pdfplumber open + extract_tables(): {bare:.4f} s/page")
         print(f"ratio extract / bare pdfplumber: {ours / bare:.2f}")
+        print(f"  of which font check (sample glyphs rendered + recognised): {check * 1000:.1f} ms/page")
 
 
 if __name__ == "__main__":
