@@ -250,14 +250,17 @@ class _Stitcher:
         return a.text + "\n" + b.text
 
     def table(self) -> Table:
-        xs = list(self.parts[0].xs)
-        for p in self.parts[1:]:
-            for x in p.xs:
-                if not any(_close(x, y) for y in xs):
-                    xs = sorted(xs + [x])
+        ref = self.parts[0].xs
+        aligned = [align_columns(ref, p.xs) for p in self.parts]
+        xs = list(ref)
+        for p, snap in zip(self.parts[1:], aligned[1:]):
+            if snap is None:
+                for x in p.xs:
+                    if not any(_close(x, y) for y in xs):
+                        xs = sorted(xs + [x])
         cells: list[Cell] = []
         n_rows = 0
-        for p, absorbed, split in zip(self.parts, self.absorbed, self.split):
+        for p, absorbed, split, snap in zip(self.parts, self.absorbed, self.split, aligned):
             shift = n_rows - 1 if split else n_rows
             for c in p.cells:
                 a = absorbed.get(id(c))
@@ -265,11 +268,12 @@ class _Stitcher:
                     a.rowspan = max(a.rowspan, c.row + shift + c.rowspan - a.row)
                     continue
                 c.row += shift
+                x0, x1 = (snap(c.bbox[0]), snap(c.bbox[2])) if snap else (c.bbox[0], c.bbox[2])
+                c.col = _index(xs, x0)
+                c.colspan = max(1, _index(xs, x1) - c.col)
                 cells.append(c)
             n_rows = shift + len(p.ys) - 1
         for c in cells:
-            c.col = _index(xs, c.bbox[0])
-            c.colspan = max(1, _index(xs, c.bbox[2]) - c.col)
             c.rowspan = max(1, min(c.rowspan, n_rows - c.row))
         cells.sort(key=lambda c: (c.row, c.col))
         first = self.parts[0]
@@ -277,3 +281,25 @@ class _Stitcher:
         for c in cells:
             c.tables.extend(self._nested([ch for ch in children if ch.parent is c]))
         return Table(n_rows=n_rows, n_cols=len(xs) - 1, cells=cells, page=first.page, bbox=first.bbox)
+
+
+def align_columns(ref: list[float], xs: list[float], tol: float = 2.5):
+    """Map the column lines ``xs`` of a continuation onto the lines ``ref`` of the table above, or ``None``.
+
+    Lines that already coincide (within ``tol`` pt) need no mapping, nor does a finer or coarser part whose
+    lines are a subset of the other's (a cut header row): both give ``None`` and the parts' lines are merged.
+    A part with as many column lines as the table above, the same outer edges, but inner lines moved (the
+    applicant changed column widths on the next page, with no repeated header) is aligned column by column,
+    in order: the returned function maps an x (pt) in the part to the matching x of ``ref``. Any other part
+    gets ``None`` too; :func:`_compatible` keeps such a part (another number of columns whose lines are no
+    subset of the other's) from being stitched at all, so its values are mapped as a table of its own,
+    where a grid column that cannot be told is ``review`` (issue 8, item 5c).
+    """
+    if _subset(xs, ref, tol) or _subset(ref, xs, tol):
+        return None
+    if len(xs) != len(ref) or not (_close(xs[0], ref[0], tol) and _close(xs[-1], ref[-1], tol)):
+        return None
+
+    def snap(x: float) -> float:
+        return ref[_index(xs, x)]
+    return snap
