@@ -600,17 +600,40 @@ def _totals(s: ListSection, cols: list[_Col | None], t: Table, row: int, shift: 
 
 
 # ---------------------------------------------------------------- narratives
+GUIDANCE_SCORE = 0.9  # a line (or run of wrapped lines) this close to a printed guidance line is the guidance
+MAX_WRAP = 8  # a printed guidance line may come wrapped over at most this many text lines (OCR, PDF layout)
+MAX_JOINED = 3  # ... and at most this many printed guidance lines may come joined into one text line
+
+
 def strip_guidance(text: str, guidance: list[str]) -> str:
+    """Drop the form's printed guidance from a box's text: each guidance line, whole, wrapped over several
+    lines of the text (a scan or a PDF keeps the printed line breaks) or joined with the next printed lines
+    into one, is removed where the run of lines that best matches it scores at least ``GUIDANCE_SCORE``;
+    the applicant's lines stay."""
     if not guidance:
         return squash_lines(text)
-    gl = [g for gline in guidance for g in gline.splitlines() if canon(g)]
+    printed = [g for gline in guidance for g in gline.splitlines() if canon(g)]
+    # consecutive printed lines may come as one text line (a scan's layout joined them)
+    gl = [" ".join(printed[k:k + n]) for n in range(1, MAX_JOINED + 1) for k in range(len(printed) - n + 1)]
+    longest = max((len(canon(g)) for g in gl), default=0)
+    lines = [line for line in text.splitlines() if canon(line)]
     keep = []
-    for line in text.splitlines():
-        if not canon(line):
+    i = 0
+    while i < len(lines):
+        best, end = 0.0, i
+        joined = ""
+        for j in range(i, min(len(lines), i + MAX_WRAP)):
+            joined += lines[j].strip()
+            if len(canon(joined)) > 1.2 * longest:
+                break
+            sc = max(line_score(joined, g) for g in gl)
+            if sc > best:
+                best, end = sc, j
+        if best >= GUIDANCE_SCORE:
+            i = end + 1
             continue
-        if any(line_score(line, g) >= 0.9 for g in gl):
-            continue
-        keep.append(line)
+        keep.append(lines[i])
+        i += 1
     return squash_lines("\n".join(keep))
 
 

@@ -40,3 +40,41 @@ def test_wide_gap_stands_for_the_colon():
     # one space is not a gap (a title such as "集群名称 说明" is not a fill-in)
     assert colon_for_gap("集群名称 说明", LABELS) == "集群名称 说明"
     assert colon_for_gap("其他  文字", LABELS) == "其他  文字"
+
+
+# ---------------------------------------------------------------- guidance in writing boxes
+from extractor.mapping import GUIDANCE_SCORE, MAX_JOINED, MAX_WRAP, strip_guidance  # noqa: E402
+
+G = "（集群须围绕产业规模、创新能力、数字化转型等方面设定清晰、可量化的发展目标，不超过1000字）"
+
+
+def _wrap(text: str, n: int) -> str:
+    k = -(-len(text) // n)
+    return "\n".join(text[i:i + k] for i in range(0, len(text), k))
+
+
+def test_guidance_wrapped_over_lines_is_removed_up_to_max_wrap():
+    answer = "到2027年集群产值达到100亿元。"
+    assert strip_guidance(_wrap(G, MAX_WRAP) + "\n" + answer, [G]) == answer
+    # wrapped over more lines than that: not recognised as one guidance line (kept, never the answer lost)
+    kept = strip_guidance(_wrap(G, MAX_WRAP + 4) + "\n" + answer, [G])
+    assert kept.endswith(answer) and len(kept) > len(answer)
+
+
+def test_printed_lines_joined_into_one_are_removed_up_to_max_joined():
+    printed = ["（备注：基准值须符合认定标准，目标值须符合以下要求：", "近三年产值年均增速不低于10%", "优质中小企业数量逐年增加",
+               "研发经费年均增速不低于10%", "上云企业比例逐年提高"]
+    answer = "规划正文。"
+    joined = "".join(printed[:MAX_JOINED])
+    assert strip_guidance(joined + "\n" + answer, printed) == answer
+    too_many = "".join(printed[:MAX_JOINED + 2])
+    assert strip_guidance(too_many + "\n" + answer, printed) != answer
+
+
+def test_applicant_line_next_to_guidance_is_kept():
+    answer = "我们的规划"  # short: joined to the guidance it would still score high, yet it must stay
+    out = strip_guidance(G + "\n" + answer, [G])
+    assert out == answer
+    # a line that differs from the guidance by more than the score allows stays
+    other = G[: int(len(G) * (GUIDANCE_SCORE - 0.15))]
+    assert strip_guidance(other, [G]) == other
