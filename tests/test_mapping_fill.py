@@ -43,7 +43,7 @@ def test_wide_gap_stands_for_the_colon():
 
 
 # ---------------------------------------------------------------- guidance in writing boxes
-from extractor.mapping import GUIDANCE_SCORE, MAX_JOINED, MAX_WRAP, strip_guidance  # noqa: E402
+from extractor.mapping import GUIDANCE_SCORE, strip_guidance  # noqa: E402
 
 G = "（集群须围绕产业规模、创新能力、数字化转型等方面设定清晰、可量化的发展目标，不超过1000字）"
 
@@ -55,9 +55,10 @@ def _wrap(text: str, n: int) -> str:
 
 def test_guidance_wrapped_over_lines_is_removed_up_to_max_wrap():
     answer = "到2027年集群产值达到100亿元。"
-    assert strip_guidance(_wrap(G, MAX_WRAP) + "\n" + answer, [G]) == answer
+    assert strip_guidance(_wrap(G, 8) +  # MAX_WRAP
+                          "\n" + answer, [G]) == answer
     # wrapped over more lines than that: not recognised as one guidance line (kept, never the answer lost)
-    kept = strip_guidance(_wrap(G, MAX_WRAP + 4) + "\n" + answer, [G])
+    kept = strip_guidance(_wrap(G, 12) + "\n" + answer, [G])
     assert kept.endswith(answer) and len(kept) > len(answer)
 
 
@@ -65,9 +66,9 @@ def test_printed_lines_joined_into_one_are_removed_up_to_max_joined():
     printed = ["（备注：基准值须符合认定标准，目标值须符合以下要求：", "近三年产值年均增速不低于10%", "优质中小企业数量逐年增加",
                "研发经费年均增速不低于10%", "上云企业比例逐年提高"]
     answer = "规划正文。"
-    joined = "".join(printed[:MAX_JOINED])
+    joined = "".join(printed[:3])
     assert strip_guidance(joined + "\n" + answer, printed) == answer
-    too_many = "".join(printed[:MAX_JOINED + 2])
+    too_many = "".join(printed[:5])
     assert strip_guidance(too_many + "\n" + answer, printed) != answer
 
 

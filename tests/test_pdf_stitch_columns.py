@@ -67,3 +67,56 @@ def test_part_with_other_columns_is_not_stitched():
     prev = _part([50, 250, 350, 450, 550], [HEAD], 600, 1)
     assert not _compatible(prev, _part([50, 300, 420, 550], [["税金", "2.1", "2.2"]], 72, 2))
     assert _compatible(prev, _part([50, 380, 440, 500, 550], [["税金", "2.1", "2.2", "2.3"]], 72, 2))
+
+
+# ---------------------------------------------------------------- a list row cut by the page break
+from extractor.loaders.pdf.stitch import SPLIT_DOUBT  # noqa: E402
+from extractor.validate import OK_CONFIDENCE  # noqa: E402
+
+
+class _Ran(_Stitcher):
+    """A stitcher whose text-wrap evidence is given: ``ran`` holds the texts (above) that ran to their edge."""
+
+    ran: set[str] = set()
+
+    def _wrapped(self, a, b, strong=False):  # noqa: ANN001
+        return not strong and a.text in self.ran
+
+
+def _list_parts(n: int):
+    xs = [50.0 + 60.0 * i for i in range(n + 2)]
+    first = _part(xs, [["序号"] + [f"列{i}" for i in range(n)], ["1"] + [f"上{i}" for i in range(n)]], 700, 1)
+    nxt = _part(xs, [[""] + [f"下{i}" for i in range(n)]], 72, 2)
+    return first, nxt
+
+
+def _run(n: int, ran: set[str]):
+    first, nxt = _list_parts(n)
+    st = _Ran(first, {}, body_bottom=first.bbox[3])  # the row touches the foot of the page
+    st.ran = ran
+    st.add(nxt)
+    return st.table()
+
+
+def test_row_split_when_enough_cells_ran_to_their_edge():
+    n = 3  # MIN_RAN_CELLS
+    t = _run(n, {f"上{i}" for i in range(n)})
+    assert t.n_rows == 2  # header + one record: the lower part joined the row above
+    assert {c.text for c in t.cells if c.row == 1 and c.col == 1} == {"上0\n下0"}
+
+
+def test_too_few_cells_ran_is_a_new_row_but_flagged():
+    n = 2  # one less than MIN_RAN_CELLS
+    t = _run(n, {f"上{i}" for i in range(n)})
+    assert t.n_rows == 3
+    vals = [c for c in t.cells if c.row >= 1 and c.text.strip()]
+    assert vals and all(c.confidence == SPLIT_DOUBT and c.notes for c in vals)
+    assert SPLIT_DOUBT < OK_CONFIDENCE
+
+
+def test_some_cells_ran_is_flagged_none_is_trusted():
+    n = 3
+    t = _run(n, {"上0"})
+    assert t.n_rows == 3 and all(c.confidence < OK_CONFIDENCE for c in t.cells if c.row >= 1 and c.text.strip())
+    t = _run(n, set())
+    assert t.n_rows == 3 and all(c.confidence == 1.0 and not c.notes for c in t.cells)

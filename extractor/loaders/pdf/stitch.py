@@ -13,6 +13,10 @@ from .chars import _first_token_width, _fills, _join
 from .grid import PTable, _index, _pad, _row_cells, _to_ir
 
 MAX_SPLIT_GAP = 30.0  # pt: a row split by a page break leaves less than this free at the page bottom
+# a row whose label column is empty below is a split row when at least this many other cells, filled above and
+# below, all ran to their cells' edges above (the text did not fit: it goes on below)
+MIN_RAN_CELLS = 3
+SPLIT_DOUBT = 0.6  # source confidence of cells of a row that may or may not be split (below ok)
 # a cell that starts like this goes on from the cell above (a hint or a seal line of the same label)
 _GOES_ON = re.compile(r"^[（(]\s*(注|备注|说明|需|含|包括|不含|如|单位盖章|盖章|签字|签章)")
 _FILL_LABEL = re.compile(r"^\s*([^：:\n]{1,8})[：:]")
@@ -40,6 +44,14 @@ def _continues(first: PTable, prev: PTable, nxt: PTable, body_top: float) -> boo
         top = _row_cells(first, 0)
         return len(top) == 1 and _canon(top[0].text) == _canon(head[0].text)
     return True
+
+
+def _doubt_rows(cells: list[Cell], note: str) -> None:
+    for c in cells:
+        if c.text.strip():
+            c.confidence = min(c.confidence, SPLIT_DOUBT)
+            if note not in c.notes:
+                c.notes.append(note)
 
 
 def _goes_on_fill(a: Cell, b: Cell) -> bool:
@@ -167,9 +179,15 @@ class _Stitcher:
                 # the label column is empty below: a split row, unless the label only spans rows (a vertical
                 # merge: then the row below is a new one under the same label, its cells shaped like these)
                 both = [(a, b) for a, b, f0, f1 in zip(r0[1:], r1[1:], filled0[1:], filled1[1:]) if f0 and f1]
+                ran = [self._wrapped(a, b) for a, b in both]  # text of the row above ran to its cell's edge
                 split = filled0[0] and (
                     len(r0) == 2 or len(emptied) >= 2 or any(_goes_on_fill(a, b) for a, b in both)
-                    or (bool(both) and all(self._wrapped(a, b, strong=True) for a, b in both)))
+                    or (bool(both) and all(self._wrapped(a, b, strong=True) for a, b in both))
+                    or (len(both) >= MIN_RAN_CELLS and all(ran)))
+                if not split and filled0[0] and any(ran):
+                    # some cells look cut by the page break, others not: which rows the text belongs to is unsure
+                    _doubt_rows(r0 + r1, f"a row at the foot of page {prev.page} may go on at the top of the next "
+                                         "page: its cells may be cut")
             elif wraps[0]:
                 rest = [w for w, f in zip(wraps[1:], filled1[1:]) if f]
                 split = not (spans and not all(rest))
