@@ -304,8 +304,23 @@ def page_split(doc, rng: random.Random) -> dict:
     tw = new.find(qn("w:tblPr")).find(qn("w:tblW"))
     if tw is not None and tw.get(qn("w:type"), "dxa") == "dxa":
         tw.set(qn("w:w"), str(sum(neww)))
+    # the page break's paragraph is set 1 pt high, so that the continuation starts at the very top of the next
+    # page (a PDF reader sees one table going on over the page break, not a new table under a blank line)
     p = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    sp = OxmlElement("w:spacing")
+    for key, val in (("w:before", "0"), ("w:after", "0"), ("w:line", "20"), ("w:lineRule", "exact")):
+        sp.set(qn(key), val)
+    ppr.append(sp)
+    mark = OxmlElement("w:rPr")
+    for tag in ("w:sz", "w:szCs"):
+        e = OxmlElement(tag)
+        e.set(qn("w:val"), "2")
+        mark.append(e)
+    ppr.append(mark)
+    p.append(ppr)
     r = OxmlElement("w:r")
+    r.append(copy.deepcopy(mark))
     br = OxmlElement("w:br")
     br.set(qn("w:type"), "page")
     r.append(br)
