@@ -1,17 +1,47 @@
 """The output contract: one JSON per input file. Published as JSON Schema in models/."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 SCHEMA_VERSION = "1.0"
-Status = Literal["ok", "review", "invalid", "missing"]
+Status = Literal["ok", "review", "invalid", "missing", "accepted", "corrected", "unreadable"]
+"""``accepted`` / ``corrected`` / ``unreadable`` appear only in ``<name>.reviewed.json`` (a reviewer's decision,
+see :class:`ReviewDecision`); the extraction itself emits the first four."""
 DocStatus = Literal["ok", "review", "error", "needs_ocr"]
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class _OmitNone(_Out):
+    """Optional keys listed in ``_omit_if_none`` are left out of the JSON while unset, so results without a
+    review keep exactly their previous shape."""
+
+    _omit_if_none: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _omit_unset(self, handler):  # noqa: ANN001, ANN202
+        d = handler(self)
+        if isinstance(d, dict):
+            for k in self._omit_if_none:
+                if d.get(k, 0) is None:
+                    del d[k]
+        return d
+
+
+class ReviewDecision(_Out):
+    """A reviewer's decision on one value (only in ``<name>.reviewed.json``; every decision is also a line of
+    ``review-log.jsonl``)."""
+
+    action: Literal["accept", "correct", "unreadable"]
+    old_value: Any = None
+    old_raw: str | None = None
+    old_status: str = Field(description="the status the extraction gave")
+    reviewer: str
+    time: str = Field(description="ISO 8601, UTC")
 
 
 class Source(_Out):
@@ -30,7 +60,9 @@ class TemplateMatch(_Out):
     year_shift: int = Field(0, description="years the document is ahead of the map's edition")
 
 
-class Value(_Out):
+class Value(_OmitNone):
+    _omit_if_none: ClassVar[tuple[str, ...]] = ("review",)
+
     id: str = Field(description="indicator ID (see table_maps/catalogue.yaml)")
     raw: str | None = Field(description="the text as found in the document")
     value: Any = None
@@ -41,6 +73,7 @@ class Value(_Out):
     empty: bool = Field(False, description="an explicit empty answer (无, /, —): value is null on purpose")
     page: int | None = None
     bbox: list[float] | None = None
+    review: ReviewDecision | None = Field(None, description="reviewed results only: the reviewer's decision")
 
 
 class FieldValue(Value):
@@ -66,7 +99,9 @@ class ListTable(_Out):
     reasons: list[str] = Field(default_factory=list)
 
 
-class Text(_Out):
+class Text(_OmitNone):
+    _omit_if_none: ClassVar[tuple[str, ...]] = ("review",)
+
     id: str
     table: str
     row_label: str
@@ -79,6 +114,7 @@ class Text(_Out):
     status: Status
     reasons: list[str] = Field(default_factory=list)
     page: int | None = None
+    review: ReviewDecision | None = Field(None, description="reviewed results only: the reviewer's decision")
 
 
 class ErrorItem(_Out):
@@ -87,12 +123,16 @@ class ErrorItem(_Out):
     stage: str = Field(description="load | identify | locate | map | validate | emit")
 
 
-class Summary(_Out):
+class Summary(_OmitNone):
+    _omit_if_none: ClassVar[tuple[str, ...]] = ("accepted", "corrected", "unreadable")
     fields: int
     ok: int
     review: int
     invalid: int
     missing: int
+    accepted: int | None = Field(None, description="reviewed results only")
+    corrected: int | None = Field(None, description="reviewed results only")
+    unreadable: int | None = Field(None, description="reviewed results only")
 
 
 class Result(_Out):
