@@ -103,12 +103,14 @@ def source_truth(name: str) -> dict:
     sys.exit(f"no truth for {name}")
 
 
-def render(pdf: Path, number: int) -> tuple[np.ndarray, object]:
+def render(pdf: Path, number: int, dpi: int = DPI) -> tuple[np.ndarray, object]:
+    """Page ``number`` (1-based) of ``pdf`` as an RGB array at ``dpi``, and a handle for :func:`find_text`
+    (whose boxes are at :data:`DPI`)."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(str(pdf))
     page = doc[number - 1]
-    img = np.asarray(page.render(scale=DPI / 72).to_pil().convert("RGB")).copy()
+    img = np.asarray(page.render(scale=dpi / 72).to_pil().convert("RGB")).copy()
     return img, (doc, page)
 
 
@@ -239,10 +241,11 @@ def photo(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def jpeg(img: np.ndarray, quality: int, grey: bool) -> bytes:
+def jpeg(img: np.ndarray, quality: int, grey: bool, dpi: int = DPI) -> bytes:
+    """JPEG bytes of ``img`` (grey or colour) stating ``dpi`` (importable: scripts/measure_scans.py uses it)."""
     im = Image.fromarray(img).convert("L" if grey else "RGB")
     buf = io.BytesIO()
-    im.save(buf, "JPEG", quality=quality, dpi=(DPI, DPI), optimize=True)
+    im.save(buf, "JPEG", quality=quality, dpi=(dpi, dpi), optimize=True)
     return buf.getvalue()
 
 

@@ -1,0 +1,54 @@
+"""OCR path: a year grid split by a page break, continued without a header and with other column widths (issue 9,
+family 2). The continuation is aligned column by column, in order (the PDF stitcher's ``align_columns`` rule)."""
+from __future__ import annotations
+
+from extractor.ir import Cell, Table
+from extractor.ocr.assemble import merge_tables
+
+HEAD = ["指标", "2022年", "2023年", "2024年"]
+
+
+def _table(xs: list[float], rows: list[list[str]], top: float, page: int) -> Table:
+    ys = [top + 20.0 * i for i in range(len(rows) + 1)]
+    cells = [Cell(row=r, col=k, text=t, page=page, bbox=(xs[k], ys[r], xs[k + 1], ys[r + 1]), confidence=1.0)
+             for r, texts in enumerate(rows) for k, t in enumerate(texts)]
+    return Table(n_rows=len(rows), n_cols=len(xs) - 1, cells=cells, page=page, bbox=(xs[0], ys[0], xs[-1], ys[-1]))
+
+
+def _merged(xs2: list[float]):
+    a = _table([50, 250, 350, 450, 550], [HEAD, ["产值", "1.1", "1.2", "1.3"]], 600, 1)
+    b = _table(xs2, [["税金", "2.1", "2.2", "2.3"]], 72, 2)
+    t = merge_tables(a, b, cut=False)
+    header = {c.text: c.col for c in t.cells if c.row == 0}
+    row = {c.text: c for c in t.cells if c.row == 2}
+    return t, header, row
+
+
+def test_moved_inner_lines_are_aligned_by_order():
+    t, header, row = _merged([50, 380, 440, 500, 550])  # label column widened past two year lines
+    assert t.n_cols == 4
+    assert [row[v].col for v in ("税金", "2.1", "2.2", "2.3")] == [0, header["2022年"], header["2023年"],
+                                                                  header["2024年"]]
+    assert all(c.colspan == 1 for c in row.values())
+
+
+def test_align_tolerance_boundaries():
+    # an inner line 3.9 pt off is the same line (merged, nothing mapped); 4.1 pt off: mapped by order — both
+    # give the same columns; an outer edge 4.1 pt off is another table shape: lines merged as before
+    for dx in (3.9, 4.1):
+        t, header, row = _merged([50, 250 + dx, 350, 450, 550])
+        assert t.n_cols == 4 and row["2.1"].col == header["2022年"] and row["2.3"].col == header["2024年"]
+    # 40 pt off (a tenfold tolerance would call it the same line): only the order rule keeps 4 columns
+    t, header, row = _merged([50, 290, 350, 450, 550])
+    assert t.n_cols == 4 and row["2.1"].col == header["2022年"]
+    # outer edge 3.9 pt off (inside the tolerance) with moved inner lines: still aligned by order
+    t, header, row = _merged([46.1, 380, 440, 500, 550])
+    assert t.n_cols == 4 and row["2.1"].col == header["2022年"] and row["2.3"].col == header["2024年"]
+    # outer edge moved beyond the tolerance: no order mapping (union of lines, an extra column)
+    t, _, _ = _merged([45.9, 380, 440, 500, 550])
+    assert t.n_cols > 4
+
+
+def test_same_lines_merge_as_before():
+    t, header, row = _merged([50, 250, 350, 450, 550])
+    assert t.n_cols == 4 and [row[v].col for v in ("2.1", "2.2", "2.3")] == [header[y] for y in HEAD[1:]]
