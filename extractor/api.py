@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Iterable
 
 from .contract import ErrorItem, Result, Source, Summary, TemplateMatch
 from .errors import InputError, MapError, NeedsOCR
 from .ir import Document
+from .limits import Limits
 from .loaders import load
 from .locate import Identified, decide_year_shift, doc_lines, identify, locate_sections
 from .mapping import map_sections
@@ -103,17 +105,20 @@ def identify_forced(doc: Document, m: TableMap) -> Identified:
     return Identified(m, 1.0, shift, [(m.template, 1.0)], tied)
 
 
-def extract(path: str | Path, maps_dir: str | Path | None = None, template: str | None = None) -> Result:
+def extract(path: str | Path, maps_dir: str | Path | None = None, template: str | None = None, *,
+            limits: Limits | None = None, pages: Iterable[int] | None = None) -> Result:
     """Extract one file. Bad input gives a Result with status 'error' (or 'needs_ocr'), never an exception.
 
     ``maps_dir``: the maps folder; ``None`` (default) means ``$EXTRACTOR_MAPS`` if set, else the bundled maps.
+    ``limits``: :class:`~extractor.limits.Limits` (``None``: defaults with ``EXTRACTOR_*`` overrides); an
+    exceeded limit is an error record naming it. ``pages``: 1-based pages to read of a long document.
     Raises only for the maps: :class:`MapError` (broken map) or :class:`~extractor.maps.MapsDirNotFound`.
     """
     path = Path(path)
     doc: Document | None = None
     stage = "load"
     try:
-        doc = load(path)
+        doc = load(path, limits=limits, pages=pages)
         stage = "identify"
         return extract_document(doc, maps_dir, template)
     except NeedsOCR as e:

@@ -39,3 +39,55 @@ class MapError(ExtractorError):
     """A layout map or the catalogue is wrong: an error of the map's author, not of the input."""
 
     code = "map_error"
+
+
+class Encrypted(InputError):
+    """The file is protected by a password (encrypted zip entries, an OOXML ``EncryptedPackage``)."""
+
+    code = "encrypted"
+
+
+class TooSmall(InputError):
+    """An image too small to hold a readable form (e.g. 1×1 pixels)."""
+
+    code = "too_small"
+
+
+class UnreadableImage(InputError):
+    """An image that decodes but from which no text at all could be read."""
+
+    code = "unreadable_image"
+
+
+class BadPageRange(InputError):
+    """The page range asked for (``pages=``) selects no page of this document."""
+
+    code = "bad_page_range"
+
+
+class LimitExceeded(InputError):
+    """The input is over one of the limits of :mod:`extractor.limits`; ``limit`` names the setting.
+
+    The message says how big the input is, the limit, and how to raise it."""
+
+    code = "too_large"
+
+    def __init__(self, message: str, limit: str | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class TooManyPages(LimitExceeded):
+    code = "too_many_pages"
+
+
+class TooLarge(LimitExceeded):
+    """A size limit: file size, inflated zip member or PDF stream, pixels, table grid."""
+
+    code = "too_large"
+
+
+class TooComplex(LimitExceeded):
+    """A structure limit: nesting depth, objects on one PDF page."""
+
+    code = "too_complex"

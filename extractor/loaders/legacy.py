@@ -1,4 +1,5 @@
-"""Legacy Word (.doc) and WPS (.wps): converted to .docx by LibreOffice headless, then the Word path."""
+"""Legacy Word (.doc), WPS (.wps) and RTF: converted to .docx by LibreOffice headless, then the Word path (with the
+same :class:`~extractor.limits.Limits`)."""
 from __future__ import annotations
 
 import shutil
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from ..errors import CorruptFile, MissingDependency
 from ..ir import Document
+from ..limits import Limits
 from .docx import load_docx
 
 TIMEOUT_S = 120
@@ -34,11 +36,15 @@ def convert_to_docx(path: Path, outdir: Path) -> Path:
     return out
 
 
-def load_legacy(path: Path, fmt: str) -> Document:
+SUFFIX = {"doc": ".doc", "wps": ".wps", "rtf": ".rtf"}
+
+
+def load_legacy(path: Path, fmt: str, limits: Limits | None = None) -> Document:
+    """``fmt``: doc | wps | rtf, as sniffed from the content (the copy LibreOffice reads gets that suffix)."""
     with tempfile.TemporaryDirectory(prefix="extractor-") as tmp:
-        src = Path(tmp) / ("input" + path.suffix.lower())
+        src = Path(tmp) / ("input" + SUFFIX.get(fmt, path.suffix.lower()))
         shutil.copyfile(path, src)
-        doc = load_docx(convert_to_docx(src, Path(tmp)))
+        doc = load_docx(convert_to_docx(src, Path(tmp)), limits)
     doc.path = str(path)
     doc.format = fmt
     return doc
