@@ -91,7 +91,24 @@ LABEL_MIN_HITS = 4.0  # weighted labels a page must share with a form to be read
 LABEL_MARGIN = 2.0  # ... and this many times more than with any other form
 
 
+_MEMO: dict[tuple[int, str, int], tuple[TableMap, object]] = {}
+
+
+def _memo(kind: str, m: TableMap, shift: int, make):  # noqa: ANN001, ANN202
+    """Per-map results (maps are loaded once and never changed): keyed by the map object, kept alive with it."""
+    key = (id(m), kind, shift)
+    got = _MEMO.get(key)
+    if got is None or got[0] is not m:
+        got = _MEMO[key] = (m, make())
+    return got[1]
+
+
 def _map_labels(m: TableMap, shift: int) -> set[str]:
+    """Canonical headings and labels of a map (years moved by ``shift``), four characters or longer."""
+    return _memo("labels", m, shift, lambda: _labels_of(m, shift))
+
+
+def _labels_of(m: TableMap, shift: int) -> set[str]:
     out: set[str] = set()
     for s in m.sections:
         for x in [s.table, *s.match, *section_labels(s)]:
@@ -140,7 +157,8 @@ def _identify_by_labels(doc: Document, cands: list[tuple[TableMap, int]]) -> Ide
 
 
 def map_years(m: TableMap) -> set[int]:
-    return set(years(m.model_dump_json()))
+    """Every year written anywhere in the map (labels, guidance, periods)."""
+    return _memo("years", m, 0, lambda: set(years(m.model_dump_json())))
 
 
 MAX_YEAR_SHIFT = 5  # editions this many years before or after the map's are recognised
