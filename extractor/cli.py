@@ -216,5 +216,57 @@ def _inspect(file: Path, template: str | None, overlay: Path | None) -> None:
     click.echo(f"overlay: {len(files)} page image(s) in {overlay}")
 
 
+@main.command()
+@click.argument("outdirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to bind (keep it local)")
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--export-xlsx", "export_xlsx", type=click.Path(dir_okay=False, path_type=Path),
+              help="do not serve: write every value to an XLSX, reviewed results preferred, and exit")
+@click.option("--export-csv", "export_csv", type=click.Path(dir_okay=False, path_type=Path),
+              help="do not serve: write every value to a CSV, reviewed results preferred, and exit")
+def serve(outdirs: tuple[Path, ...], host: str, port: int, export_xlsx: Path | None, export_csv: Path | None) -> None:
+    """The review station: a local web page over OUTDIRS to accept / correct / mark unreadable doubtful values.
+
+    Prints its address with an access token. Decisions go to OUTDIR/review.sqlite, OUTDIR/review-log.jsonl and
+    OUTDIR/<name>.reviewed.json; the extraction's JSON is never changed. Needs the extra: pip install '.[serve]'.
+    """
+    if export_xlsx or export_csv:
+        from .review_station import export
+
+        n = export(list(outdirs), csv_path=export_csv, xlsx_path=export_xlsx)
+        click.echo(f"{n} document(s) exported (reviewed results where present)")
+        return
+    try:
+        from .review_station.app import serve as run
+    except ImportError as e:
+        raise click.UsageError(f"the review station needs its extra: pip install 'cluster-form-extractor[serve]' ({e})")
+    run(list(outdirs), host=host, port=port, echo=click.echo)
+
+
+@main.command("export")
+@click.argument("outdirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--reviewed/--original", default=True, show_default=True,
+              help="prefer <name>.reviewed.json where a reviewer produced one")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path))
+def export_cmd(outdirs: tuple[Path, ...], reviewed: bool, csv_path: Path | None, xlsx_path: Path | None) -> None:
+    """Write every value of the results in OUTDIRS to one CSV / XLSX (reviewed results preferred)."""
+    if not (csv_path or xlsx_path):
+        raise click.UsageError("give --csv FILE and/or --xlsx FILE")
+    from .review import load_results
+    from .review_station import export
+
+    if reviewed:
+        n = export(list(outdirs), csv_path=csv_path, xlsx_path=xlsx_path)
+    else:
+        results = load_results(list(outdirs))
+        if csv_path:
+            write_csv(results, csv_path)
+        if xlsx_path:
+            write_xlsx(results, xlsx_path)
+        n = len(results)
+    click.echo(f"{n} document(s) exported")
+
+
 if __name__ == "__main__":
     main()

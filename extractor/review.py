@@ -52,5 +52,8 @@ def queue(result: Result, include_missing: bool = False) -> list[Item]:
 
 
 def load_results(paths: list[Path]) -> list[Result]:
-    files = [f for p in paths for f in (sorted(p.rglob("*.json")) if p.is_dir() else [p])]
+    """The extraction's results (``<name>.json``) under ``paths``; the review station's files
+    (``<name>.reviewed.json``) are not results of the extraction and are skipped in folders."""
+    files = [f for p in paths for f in (sorted(x for x in p.rglob("*.json") if not x.name.endswith(".reviewed.json"))
+                                        if p.is_dir() else [p])]
     return [read_result(f) for f in files]

@@ -1,0 +1,28 @@
+"""The review station: a local web app over emitted results where reviewers accept, correct or mark unreadable
+the values the tool is unsure of (``extractor serve OUTDIR…``).
+
+It reads the emitted JSON and the source files they name (for page images) and never calls the extraction
+stages. Decisions live in ``OUTDIR/review.sqlite``, are appended to ``OUTDIR/review-log.jsonl`` and applied
+in ``OUTDIR/<name>.reviewed.json`` (the extraction's JSON is never changed). The web parts (Starlette,
+uvicorn) are the optional extra ``serve``; :mod:`.store` works without them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .store import LOG_NAME, REVIEWED_SUFFIX, ReviewError, Station, load_preferring_reviewed
+
+__all__ = ["LOG_NAME", "REVIEWED_SUFFIX", "ReviewError", "Station", "export", "load_preferring_reviewed"]
+
+
+def export(outdirs: list[Path], csv_path: Path | None = None, xlsx_path: Path | None = None) -> int:
+    """Write the batch exports (extractor.emit's CSV / XLSX) from reviewed results where they exist, else the
+    originals. Returns the number of documents written."""
+    from ..emit import write_csv, write_xlsx
+
+    results = load_preferring_reviewed(list(outdirs))
+    if csv_path:
+        write_csv(results, csv_path)
+    if xlsx_path:
+        write_xlsx(results, xlsx_path)
+    return len(results)
