@@ -1,83 +1,390 @@
-"""Many files in, one JSON each out: folders and .zip packages expanded; one bad file never stops the rest."""
+"""Bulk intake: packages in (folders, zips, files), one JSON per form and one summary per package out.
+
+:func:`run_batch` is the library entry point (the CLI's ``extract`` only wraps it):
+
+* inputs → packages (:mod:`extractor.intake`); every file found gets a record: ``converted``,
+  ``attachment``, ``skipped: <reason>`` or ``error: <code>``; a package given twice (a folder and its zip:
+  same files by hash) is read once, the second is ``duplicate``;
+* per file, cheap evidence decides form or attachment (:mod:`extractor.triage`); forms are extracted;
+  jobs run in a pool of worker processes, each bounded in time and memory (:mod:`extractor.pool`), or
+  as Ray tasks;
+* output tree mirrors the input: ``OUT/<package>/<path>.json`` per form, ``OUT/<package>.package.json``
+  per package (written last: its presence with ``complete: true`` marks the package done);
+* resumable: a package whose summary is complete for the same files and settings is not read again, a
+  form whose JSON holds the same source hash is not re-extracted (``force`` redoes everything); every
+  file is written atomically;
+* while it runs, values go to ``OUT/_batch/values.jsonl`` and records to ``OUT/_batch/records.jsonl``;
+  at the end (also on Ctrl-C / SIGTERM) ``OUT/_batch/values.csv`` (one row per value),
+  ``OUT/_batch/applications.xlsx`` (one row per application) and ``OUT/_batch/report.html``.
+"""
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import signal
 import tempfile
-import traceback
-import zipfile
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
-from .api import extract, output_name
 from .contract import ErrorItem, Result, Source
-from .emit import write_json
-from .errors import MapError
-from .loaders import SUPPORTED
+from .emit import TMP_PREFIX, read_result, write_atomic, write_csv, write_xlsx
+from .intake import RESERVED, Intake, Item, Limits, Package
+from .pool import Bounds, LocalPool, RayPool
+from .report import append_values, write_html, write_wide_xlsx
 
-INPUT_SUFFIXES = set(SUPPORTED) | {".pdf"}
+TMP_DIR_PREFIX = "extractor-batch-"  # our temp folders under the system temp dir (stale ones are removed)
+SUMMARY_VERSION = 1
+
+
+class OutputDirError(Exception):
+    """The output folder cannot be used (a file, not creatable, not writable): a usage error, before any work."""
+
+
+class BatchInterrupted(Exception):
+    """SIGTERM during a batch (Ctrl-C raises KeyboardInterrupt); the batch writes its reports and stops."""
 
 
 @dataclass
-class Job:
-    path: Path  # the file to read
-    display: Path  # how it is named to the user (zip members: package.zip/inner/name.docx)
-    out: Path  # where its JSON goes
+class BatchSettings:
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    """worker processes (``--workers``)"""
+    bounds: Bounds = field(default_factory=Bounds)
+    limits: Limits = field(default_factory=Limits)
+    template: str | None = None
+    maps_dir: Path | None = None
+    pages: int | None = None
+    """read at most this many pages per document (passed to the loaders when they take ``max_pages``)"""
+    force: bool = False
+    """redo every package even when its outputs are complete"""
+    ray: str | None = None
+    """Ray address (``auto``, ``host:port``, ``ray://…``) to run the jobs as Ray tasks; None: local pool"""
+    ray_num_cpus: int | None = None
+    folders_are_packages: bool = False
+    csv: Path | None = None
+    xlsx: Path | None = None
+
+    def key(self) -> dict:
+        """What must be equal for an earlier output to be reused."""
+        return {"template": self.template, "pages": self.pages, "maps": str(self.maps_dir) if self.maps_dir else None}
 
 
-def expand(inputs: list[Path], outdir: Path, tmp: Path) -> Iterator[Job]:
-    for p in inputs:
-        if p.is_dir():
-            for f in sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in INPUT_SUFFIXES | {".zip"}):
-                rel = f.relative_to(p)
-                yield from _one(f, outdir / rel.parent, tmp, f)
-        else:
-            yield from _one(p, outdir, tmp, p)
+@dataclass
+class BatchResult:
+    outdir: Path
+    summaries: list[dict] = field(default_factory=list)
+    results: list[tuple[str, Result]] = field(default_factory=list)
+    interrupted: str | None = None  # "SIGINT" / "SIGTERM" when stopped early
+    total_packages: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Every package's form converted (duplicates count as done)."""
+        return not self.interrupted and all(s["status"] in ("converted", "duplicate") for s in self.summaries)
+
+    @property
+    def failed(self) -> list[dict]:
+        return [s for s in self.summaries if s["status"] == "failed"]
 
 
-def _one(f: Path, outdir: Path, tmp: Path, display: Path) -> Iterator[Job]:
-    if f.suffix.lower() == ".zip" and zipfile.is_zipfile(f):
-        dest = tmp / f"{len(list(tmp.iterdir()))}-{f.stem}"
-        with zipfile.ZipFile(f) as z:
-            for info in z.infolist():
-                name = _zip_name(info)
-                target = (dest / name).resolve()
-                if info.is_dir() or Path(name).suffix.lower() not in INPUT_SUFFIXES or not str(target).startswith(str(dest.resolve())):
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(z.read(info))
-                rel = Path(name)
-                yield Job(target, display / rel, outdir / f.stem / rel.parent / output_name(rel))
-        return
-    yield Job(f, display, outdir / output_name(f))
+def outcome(rec: dict) -> str:
+    """The one-word-plus-reason of a record: converted | attachment | skipped: <reason> | error: <code>."""
+    if rec["status"] in ("skipped", "error"):
+        return f"{rec['status']}: {rec.get('reason') or rec.get('code') or '?'}"
+    return rec["status"]
 
 
-def _zip_name(info: zipfile.ZipInfo) -> str:
-    """Chinese file names in zips made on Windows are GBK without the UTF-8 flag."""
-    if info.flag_bits & 0x800:
-        return info.filename
+# ---------------------------------------------------------------- output folder and temp folders
+def check_outdir(outdir: Path) -> None:
+    """Create ``outdir`` and make sure we can write there; :class:`OutputDirError` (one line) otherwise."""
+    outdir = Path(outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputDirError(f"output folder {outdir} is a file")
     try:
-        return info.filename.encode("cp437").decode("gbk")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return info.filename
+        outdir.mkdir(parents=True, exist_ok=True)
+        (outdir / RESERVED).mkdir(exist_ok=True)
+        probe = outdir / RESERVED / f"{TMP_PREFIX}probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise OutputDirError(f"output folder {outdir} cannot be written: {e.strerror or e}") from None
 
 
-def run_batch(inputs: list[Path], outdir: Path, on_done: Callable[[Job, Result], None] | None = None,
-              template: str | None = None) -> list[tuple[Job, Result]]:
-    outdir.mkdir(parents=True, exist_ok=True)
-    done: list[tuple[Job, Result]] = []
-    with tempfile.TemporaryDirectory(prefix="extractor-batch-") as tmp:
-        for job in expand(inputs, outdir, Path(tmp)):
-            try:
-                res = extract(job.path, template=template)
-            except MapError:
-                raise
-            except Exception as e:  # noqa: BLE001 - a bug on one file must not stop the batch
-                res = Result(source=Source(path=str(job.display), name=job.display.name, sha256="", format="unknown", pages=0),
-                             status="error", errors=[ErrorItem(code="internal_error", stage="extract",
-                                                               message=f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}")])
-            res.source.path = str(job.display)
-            write_json(res, job.out)
-            done.append((job, res))
-            if on_done:
-                on_done(job, res)
-    return done
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temp(base: Path | None = None) -> list[Path]:
+    """Remove our temp folders whose run has ended (its pid, written in ``pid``, is gone)."""
+    base = Path(base or tempfile.gettempdir())
+    gone = []
+    for d in base.glob(TMP_DIR_PREFIX + "*"):
+        try:
+            pid = int((d / "pid").read_text())
+        except (OSError, ValueError):
+            pid = 0
+        if pid and _alive(pid):
+            continue
+        if pid or time.time() - d.stat().st_mtime > 3600:
+            shutil.rmtree(d, ignore_errors=True)
+            gone.append(d)
+    return gone
+
+
+def remove_stale_writes(outdir: Path) -> None:
+    """Temporary files of a killed run's atomic writes (never complete outputs)."""
+    for root, _dirs, files in os.walk(outdir):
+        for f in files:
+            if f.startswith(TMP_PREFIX):
+                try:
+                    os.unlink(os.path.join(root, f))
+                except OSError:
+                    pass
+
+
+# ---------------------------------------------------------------- records and summaries
+def _record(it: Item, rec: dict | None = None) -> dict:
+    r = {"path": it.rel, "input": it.display, "sha256": it.sha256, "size": it.size, "status": it.status or "error",
+         "reason": it.reason, "message": it.message}
+    if rec:
+        r.update(status=rec["status"], reason=rec.get("code", "") if rec["status"] == "error" else "",
+                 message=rec.get("message", ""), kind=rec.get("kind"), score=rec.get("score"),
+                 template=rec.get("template"), evidence=rec.get("evidence"), seconds=rec.get("seconds", 0.0))
+        if rec["status"] == "converted" or (rec["status"] == "error" and rec.get("has_output")):
+            r["output"] = it.out
+        if rec["status"] == "attachment":
+            r["reason"] = ""
+    r["outcome"] = outcome(r)
+    return r
+
+
+def summarise(pkg: Package, records: list[dict], results: dict[str, Result], settings: BatchSettings,
+              seconds: float) -> dict:
+    conv = [r for r in records if r["status"] == "converted"]
+    counts = {k: sum(1 for r in records if r["status"] == k) for k in ("converted", "attachment", "skipped", "error")}
+    counts["files"] = len(records)
+    for k in ("ok", "review", "invalid", "missing"):
+        counts[k] = sum(getattr(results[r["path"]].summary, k) for r in conv if results.get(r["path"]) and results[r["path"]].summary)
+    if pkg.duplicate_of:
+        status = "duplicate"
+    else:
+        status = "converted" if conv else "failed"
+    s = {
+        "summary_version": SUMMARY_VERSION, "package": pkg.key, "input": pkg.display, "kind": pkg.kind,
+        "summary": pkg.summary_path, "fingerprint": pkg.fingerprint, "settings": settings.key(), "complete": True,
+        "status": status, "duplicate_of": pkg.duplicate_of,
+        "form": conv[0]["path"] if conv else None, "template": conv[0].get("template") if conv else None,
+        "forms": [{"path": r["path"], "output": r.get("output"), "template": r.get("template"),
+                   "status": results[r["path"]].status if results.get(r["path"]) else None} for r in conv],
+        "counts": counts,
+        "attachments": [{"path": r["path"], "kind": r.get("kind"), "score": r.get("score"), "evidence": r.get("evidence")}
+                        for r in records if r["status"] == "attachment"],
+        "files": records,
+        "timings": {"seconds": round(seconds, 3),
+                    "per_file": {r["path"]: r.get("seconds", 0.0) for r in records if r.get("seconds")}},
+    }
+    if status == "failed":
+        cands = sorted((r for r in records if r["status"] in ("attachment", "error") and r.get("score") is not None),
+                       key=lambda r: -(r.get("score") or 0))
+        s["message"] = "no file of this package is a known form (or every form failed): see candidates"
+        s["candidates"] = [{"path": r["path"], "score": r.get("score"), "template": r.get("template"),
+                            "outcome": r["outcome"]} for r in cands]
+    return s
+
+
+def _reusable(pkg: Package, outdir: Path, settings: BatchSettings) -> dict | None:
+    if settings.force or not pkg.fingerprint:
+        return None
+    try:
+        s = json.loads((outdir / pkg.summary_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (s.get("complete") is True and s.get("summary_version") == SUMMARY_VERSION and s.get("fingerprint") == pkg.fingerprint
+            and s.get("settings") == settings.key() and s.get("package") == pkg.key
+            and all((outdir / f["output"]).is_file() for f in s.get("forms", []) if f.get("output"))):
+        return s
+    return None
+
+
+def _reuse_form(it: Item, outdir: Path, settings: BatchSettings) -> Result | None:
+    """A form JSON already written for the same source (same sha256) and read with the same settings."""
+    if settings.force or not it.out:
+        return None
+    try:
+        r = read_result(outdir / it.out)
+    except (OSError, ValueError):
+        return None
+    return r if r.source.sha256 == it.sha256 and r.status in ("ok", "review") else None
+
+
+# ---------------------------------------------------------------- the batch
+def run_batch(inputs: list[Path], outdir: Path, settings: BatchSettings | None = None, *,
+              on_start: Callable[[int, int], None] | None = None,
+              on_package: Callable[[dict], None] | None = None,
+              on_file: Callable[[str, dict], None] | None = None,
+              template: str | None = None) -> BatchResult:
+    """Run the batch (see the module doc). Never raises for bad input; raises :class:`OutputDirError`
+    (before any work) and :class:`~extractor.errors.MapError`. On Ctrl-C / SIGTERM the reports are
+    written for what is done and ``BatchResult.interrupted`` says so."""
+    settings = settings or BatchSettings()
+    if template is not None:
+        settings.template = template
+    outdir = Path(outdir)
+    check_outdir(outdir)
+    remove_stale_temp()
+    remove_stale_writes(outdir)
+    bdir = outdir / RESERVED
+    tmp = Path(tempfile.mkdtemp(prefix=TMP_DIR_PREFIX))
+    (tmp / "pid").write_text(str(os.getpid()))
+    result = BatchResult(outdir)
+    old_term = None
+    if threading.current_thread() is threading.main_thread():
+        def _term(_sig, _frame):  # noqa: ANN001
+            raise BatchInterrupted
+
+        old_term = signal.signal(signal.SIGTERM, _term)
+    pool = None
+    values_fh = records_fh = None
+    try:
+        packages = Intake(tmp, settings.limits).packages(list(inputs), settings.folders_are_packages)
+        result.total_packages = len(packages)
+        if on_start:
+            on_start(len(packages), sum(len(p.items) for p in packages))
+        values_fh = open(bdir / "values.jsonl", "w", encoding="utf-8")
+        records_fh = open(bdir / "records.jsonl", "w", encoding="utf-8")
+        state: dict[str, dict] = {}  # package key → records, results, pending, start
+
+        def finish(pkg: Package) -> None:
+            st = state[pkg.key]
+            recs = [st["records"][i] for i in sorted(st["records"])]
+            s = summarise(pkg, recs, st["results"], settings, time.monotonic() - st["t0"] + st.get("prior", 0.0))
+            write_atomic(outdir / pkg.summary_path, json.dumps(s, ensure_ascii=False, indent=1))
+            result.summaries.append(s)
+            if on_package:
+                on_package(s)
+
+        def record(pkg: Package, i: int, rec: dict) -> None:
+            st = state[pkg.key]
+            st["records"][i] = rec
+            records_fh.write(json.dumps({"package": pkg.key, **rec}, ensure_ascii=False) + "\n")
+            records_fh.flush()
+            if on_file:
+                on_file(pkg.key, rec)
+            st["pending"] -= 1
+            if st["pending"] == 0:
+                finish(pkg)
+
+        def converted(pkg: Package, it: Item, res: Result) -> None:
+            state[pkg.key]["results"][it.rel] = res
+            result.results.append((pkg.key, res))
+            append_values(values_fh, pkg.key, res)
+
+        tasks: list[tuple[str, dict]] = []
+        where: dict[str, tuple[Package, int]] = {}
+        for pi, pkg in enumerate(packages):
+            state[pkg.key] = {"records": {}, "results": {}, "pending": len(pkg.items), "t0": time.monotonic()}
+            old = _reusable(pkg, outdir, settings)
+            if old is not None:  # resume: this package is done
+                for f in old.get("forms", []):
+                    try:
+                        res = read_result(outdir / f["output"])
+                    except (OSError, ValueError):
+                        continue
+                    state[pkg.key]["results"][f["path"]] = res
+                    result.results.append((pkg.key, res))
+                    append_values(values_fh, pkg.key, res)
+                old["resumed"] = True
+                result.summaries.append(old)
+                for rec in old.get("files", []):
+                    records_fh.write(json.dumps({"package": pkg.key, **rec}, ensure_ascii=False) + "\n")
+                if on_package:
+                    on_package(old)
+                continue
+            if not pkg.items:
+                finish(pkg)
+                continue
+            for i, it in enumerate(pkg.items):
+                if it.status is not None:  # refused / skipped during intake
+                    record(pkg, i, _record(it))
+                    continue
+                prior = _reuse_form(it, outdir, settings)
+                if prior is not None:
+                    converted(pkg, it, prior)
+                    record(pkg, i, _record(it, {"status": "converted", "template": prior.template.id if prior.template else None,
+                                                "score": prior.template.score if prior.template else None,
+                                                "evidence": "resumed", "seconds": 0.0}))
+                    continue
+                key = f"{pi}:{i}"
+                where[key] = (pkg, i)
+                tasks.append((key, {"path": str(it.path), "name": it.rel.rsplit("/", 1)[-1], "display": it.display,
+                                    "sha256": it.sha256, "template": settings.template,
+                                    "maps_dir": str(settings.maps_dir) if settings.maps_dir else None,
+                                    "pages": settings.pages}))
+
+        def done(key: str, rec: dict) -> None:
+            pkg, i = where[key]
+            it = pkg.items[i]
+            text = rec.pop("result", None)
+            if rec["status"] == "error" and text is None and it.out:  # time / memory limit, crash: an error JSON
+                text = Result(source=Source(path=it.display, name=it.rel.rsplit("/", 1)[-1], sha256=it.sha256,
+                                            format=Path(it.rel).suffix.lower().lstrip(".") or "unknown", pages=0),
+                              status="error", errors=[ErrorItem(code=rec["code"], stage="extract",
+                                                                message=rec.get("message", ""))]).model_dump_json(indent=1)
+            if text is not None and it.out and rec["status"] in ("converted", "error"):
+                write_atomic(outdir / it.out, text)
+                rec["has_output"] = True
+                if rec["status"] == "converted":
+                    converted(pkg, it, Result.model_validate_json(text))
+            record(pkg, i, _record(it, rec))
+
+        if tasks:
+            pool = (RayPool(settings.ray, settings.bounds, settings.ray_num_cpus) if settings.ray
+                    else LocalPool(min(settings.workers, len(tasks)), settings.bounds))
+            pool.run(tasks, done)
+    except KeyboardInterrupt:
+        result.interrupted = "SIGINT"
+    except BatchInterrupted:
+        result.interrupted = "SIGTERM"
+    finally:
+        if pool is not None:
+            pool.close()
+        for fh in (values_fh, records_fh):
+            if fh is not None:
+                fh.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+    _write_reports(result, settings)
+    return result
+
+
+def _write_reports(result: BatchResult, settings: BatchSettings) -> None:
+    from .maps import load_catalogue
+
+    bdir = result.outdir / RESERVED
+    write_csv(result.results, bdir / "values.csv")
+    if settings.csv:
+        write_csv(result.results, settings.csv)
+    if settings.xlsx:
+        write_xlsx(result.results, settings.xlsx)
+    try:
+        order = list(load_catalogue(settings.maps_dir))
+    except Exception:  # noqa: BLE001 - the report must still be written
+        order = []
+    write_wide_xlsx(result.results, bdir / "applications.xlsx", order)
+    note = (f"{len(result.summaries)} of {result.total_packages} package(s) done"
+            + (f"; stopped by {result.interrupted}" if result.interrupted else ""))
+    write_html(result.summaries, bdir / "report.html", note=note)
+    write_atomic(bdir / "batch.json", json.dumps(
+        {"packages": result.total_packages, "done": len(result.summaries), "interrupted": result.interrupted,
+         "failed": [s["package"] for s in result.failed],
+         "summaries": [s["summary"] for s in result.summaries]}, ensure_ascii=False, indent=1))

@@ -1,7 +1,8 @@
 """Command line: a thin shell over extractor.api / extractor.batch.
 
-Exit codes: 0 every file converted (values may still need review); 1 some file could not
-be converted (its JSON holds the error); 2 usage error; 3 a layout map is broken.
+Exit codes: 0 every package's form converted (values may still need review); 1 some package has no
+converted form (its summary says why); 2 usage error; 3 a layout map is broken; 130 / 143 stopped by
+Ctrl-C / SIGTERM (reports written for what is done; re-run to continue).
 
 Maps: the commands that read layout maps (extract, templates, check-maps, inspect) take
 ``--maps DIR``; without it ``$EXTRACTOR_MAPS`` names the folder, else the maps bundled in the
@@ -18,12 +19,13 @@ from typing import Iterator
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from .batch import run_batch
-from .contract import Result
-from .emit import write_csv, write_xlsx
-from .errors import MapError
+from .batch import BatchSettings, OutputDirError, check_outdir, run_batch
+from .errors import MapError, MissingDependency
+from .intake import console_safe
+from .pool import Bounds
+from .triage import pages_supported
 from .maps import MAPS_ENV, MapsDirNotFound, load_catalogue, load_maps, places, using_maps_dir
 
 err = Console(stderr=True)
@@ -64,52 +66,104 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True,
-              help="folder for <input file name>.json")
-@click.option("--template", help="skip identification and read every file as this template id")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="also write all values to one CSV")
+@click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="output folder: mirrors the inputs (<package>/<file>.json, <package>.package.json, _batch/)")
+@click.option("--template", help="skip identification and read every form as this template id")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="also write all values to this CSV (always in OUTDIR/_batch/values.csv)")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), help="also write all values to one XLSX")
-@click.option("-q", "--quiet", is_flag=True, help="no progress bar")
+@click.option("-q", "--quiet", is_flag=True, help="no progress bar, only failures")
+@click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
+              help="worker processes  [default: CPU count]")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=Bounds.time_limit_s, show_default=True,
+              help="seconds one document may take before its worker is stopped (error: time_limit)")
+@click.option("--memory-limit", type=click.IntRange(min=0), default=Bounds.memory_limit_mb, show_default=True,
+              help="MiB of memory per worker (0: no cap; error: memory_limit)")
+@click.option("--pages", type=click.IntRange(min=1), default=None, help="read at most this many pages per document")
+@click.option("--force", is_flag=True, help="redo every package, even those already complete in OUTDIR")
+@click.option("--one-package", is_flag=True, help="a folder given is one package (default: a folder of packages)")
+@click.option("--ray", "ray_address", metavar="ADDRESS|auto", default=None,
+              help="run the jobs as Ray tasks on this cluster (pip install 'cluster-form-extractor[ray]')")
 @maps_option
 def extract(files: tuple[Path, ...], outdir: Path, template: str | None, csv_path: Path | None,
-            xlsx_path: Path | None, quiet: bool, maps: Path | None) -> None:
-    """Extract FILES (.docx/.doc/.wps, folders, .zip packages) to OUTDIR."""
+            xlsx_path: Path | None, quiet: bool, workers: int | None, time_limit: float, memory_limit: int,
+            pages: int | None, force: bool, one_package: bool, ray_address: str | None, maps: Path | None) -> None:
+    """Extract FILES (forms, folders of packages, .zip packages) to OUTDIR.
+
+    A folder given holds packages: each sub-folder or .zip in it is one application (form + attachments);
+    a loose file in it is a package of its own. Re-running the same command continues where it stopped.
+    """
+    settings = BatchSettings(template=template, maps_dir=maps, pages=pages, force=force, ray=ray_address,
+                             folders_are_packages=one_package, csv=csv_path, xlsx=xlsx_path,
+                             bounds=Bounds(time_limit_s=time_limit, memory_limit_mb=memory_limit))
+    if workers:
+        settings.workers = workers
+    try:
+        check_outdir(outdir)
+    except OutputDirError as e:
+        click.echo(f"usage error: {e}", err=True)
+        sys.exit(2)
     with maps_in_use(maps):
-        _extract(files, outdir, template, csv_path, xlsx_path, quiet)
+        _extract(list(files), outdir, settings, quiet)
 
 
-def _extract(files: tuple[Path, ...], outdir: Path, template: str | None, csv_path: Path | None,
-             xlsx_path: Path | None, quiet: bool) -> None:
-    results: list[Result] = []
-    failed = 0
+def _extract(files: list[Path], outdir: Path, settings: BatchSettings, quiet: bool) -> None:
+    tty = err.is_terminal and not quiet
+    if settings.pages and not pages_supported():
+        err.print("note: --pages is not passed on yet (the loaders do not take max_pages); every page is read",
+                  highlight=False)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, disable=quiet or not err.is_terminal) as bar:
-        task = bar.add_task("extracting", total=None)
+                  TimeRemainingColumn(), console=err, disable=not tty) as bar:
+        task = bar.add_task("packages", total=None)
 
-        def done(job, res: Result) -> None:
-            nonlocal failed
-            results.append(res)
+        def start(n_packages: int, n_files: int) -> None:
+            bar.update(task, total=n_packages)
+            if not quiet:
+                err.print(f"{n_packages} package(s), {n_files} file(s)", highlight=False)
+
+        def package(s: dict) -> None:
             bar.advance(task)
-            if res.status in ("error", "needs_ocr"):
-                failed += 1
-                msg = res.errors[0].message.splitlines()[0] if res.errors else res.status
-                err.print(f"[red]✗[/red] {job.display}: {msg}", highlight=False)
+            line = package_line(s)
+            if s["status"] == "failed":
+                err.print(f"[red]✗[/red] {line}", highlight=False, markup=True) if tty else click.echo(f"✗ {line}", err=True)
             elif not quiet:
-                s = res.summary
-                err.print(f"[green]✓[/green] {job.display} → {job.out} ({res.template.id}; "
-                          f"{s.ok} ok, {s.review} review, {s.invalid} invalid, {s.missing} missing)", highlight=False)
+                err.print(f"[green]✓[/green] {line}", highlight=False) if tty else click.echo(f"✓ {line}", err=True)
 
         try:
-            run_batch(list(files), outdir, on_done=done, template=template)
+            res = run_batch(files, outdir, settings, on_start=start, on_package=package)
         except MapError as e:
             map_error(e)
-    if csv_path:
-        write_csv(results, csv_path)
-    if xlsx_path:
-        write_xlsx(results, xlsx_path)
+        except OutputDirError as e:
+            click.echo(f"usage error: {e}", err=True)
+            sys.exit(2)
+        except MissingDependency as e:
+            click.echo(f"usage error: {e}", err=True)
+            sys.exit(2)
+    if res.interrupted:
+        click.echo(f"stopped ({res.interrupted}): {len(res.summaries)} of {res.total_packages} package(s) done; "
+                   f"run the same command again to continue; report in {outdir / '_batch' / 'report.html'}", err=True)
+        sys.exit(130 if res.interrupted == "SIGINT" else 143)
     if not quiet:
-        err.print(f"{len(results)} file(s), {failed} failed; output in {outdir}")
-    sys.exit(1 if failed else 0)
+        n_files = sum(s["counts"]["files"] for s in res.summaries)
+        click.echo(f"{len(res.summaries)} package(s), {len(res.failed)} failed, {n_files} file(s); "
+                   f"output in {outdir}, report {outdir / '_batch' / 'report.html'}", err=True)
+    sys.exit(0 if res.ok else 1)
+
+
+def package_line(s: dict) -> str:
+    """One console line for a finished package (names with control characters escaped)."""
+    c = s["counts"]
+    name = console_safe(s["input"])
+    if s["status"] == "duplicate":
+        return f"{name}: duplicate of {console_safe(s['duplicate_of'])}, not read again"
+    if s["status"] == "failed":
+        cands = ", ".join(f"{console_safe(x['path'])} {x['score']:.2f} ({x['outcome']})" for x in s.get("candidates", [])[:3])
+        errs = [f for f in s["files"] if f["status"] == "error"]
+        why = f"; {console_safe(errs[0]['path'])}: {console_safe(errs[0]['message'])}" if errs else ""
+        return f"{name}: no known form found (candidates: {cands or 'none'}){why}"
+    more = f", resumed" if s.get("resumed") else ""
+    return (f"{name}: {console_safe(s['form'])} → {s['template']} ({c['ok']} ok, {c['review']} review, {c['invalid']} invalid, "
+            f"{c['missing']} missing; {c['attachment']} attachment(s), {c['skipped']} skipped, {c['error']} error(s){more})")
 
 
 @main.command()

@@ -1,26 +1,58 @@
-"""Writing results: one JSON per input file; optional flat CSV / XLSX of every value for spreadsheets."""
+"""Writing results: one JSON per input file; optional flat CSV / XLSX of every value for spreadsheets.
+
+Every file is written atomically (:func:`write_atomic`: a temporary file in the same folder, then
+``os.replace``): a reader (or a resumed batch) sees the old file or the whole new one, never a part.
+"""
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import json
+import os
 from pathlib import Path
+from typing import Iterable, Union
 
 from .contract import Result
 
 FLAT_COLUMNS = ["file", "template", "table", "row_label", "column_label", "row_index", "id", "period", "raw", "value",
-                "unit", "confidence", "status", "reasons", "page"]
+                "unit", "confidence", "status", "reasons", "page", "package", "path"]
+TMP_PREFIX = ".~tmp-"  # temporary files of write_atomic (left over only by a killed run; removed by the next batch)
+Item = Union[Result, "tuple[str, Result]"]  # a result, or (package, result)
 
 
-def write_json(result: Result, path: Path) -> Path:
+def write_atomic(path: Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` all or nothing (temp file beside it + fsync + ``os.replace``)."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(result.model_dump_json(indent=1), encoding="utf-8")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    tag = hashlib.sha256(path.name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    tmp = path.with_name(f"{TMP_PREFIX}{tag}-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
     return path
 
 
-def flat_rows(result: Result) -> list[dict]:
-    """Every value of a result as one flat row (fields, list-table cells, texts)."""
+def write_json(result: Result, path: Path) -> Path:
+    return write_atomic(path, result.model_dump_json(indent=1))
+
+
+def _split(item: Item) -> tuple[str, Result]:
+    return item if isinstance(item, tuple) else ("", item)
+
+
+def flat_rows(result: Result, package: str = "") -> list[dict]:
+    """Every value of a result as one flat row (fields, list-table cells, texts), with its package and file path."""
     tid = result.template.id if result.template else ""
-    base = {"file": result.source.name, "template": tid}
+    base = {"file": result.source.name, "template": tid, "package": package, "path": result.source.path}
     rows = []
     for f in result.fields:
         rows.append({**base, "table": f.table, "row_label": f.row_label, "column_label": f.column_label, "row_index": None,
@@ -49,27 +81,41 @@ def _cell(v: object) -> object:
     return v
 
 
-def write_csv(results: list[Result], path: Path) -> Path:
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=FLAT_COLUMNS)
-        w.writeheader()
-        for r in results:
-            w.writerows(flat_rows(r))
-    return path
+def write_csv(results: Iterable[Item], path: Path) -> Path:
+    """One row per value (long format), UTF-8 with BOM for Excel; ``results``: Results or (package, Result)."""
+    fh = io.StringIO(newline="")
+    w = csv.DictWriter(fh, fieldnames=FLAT_COLUMNS)
+    w.writeheader()
+    for item in results:
+        pkg, r = _split(item)
+        w.writerows(flat_rows(r, pkg))
+    return write_atomic(path, "\ufeff" + fh.getvalue())
 
 
-def write_xlsx(results: list[Result], path: Path) -> Path:
+def _xlsx_value(v: object) -> object:
+    if isinstance(v, str):  # control characters are not allowed in XLSX cells
+        return "".join(ch if ch in "\t\n\r" or ord(ch) >= 0x20 else f"\\x{ord(ch):02x}" for ch in v)
+    return v
+
+
+def save_workbook(wb, path: Path) -> Path:  # noqa: ANN001
+    buf = io.BytesIO()
+    wb.save(buf)
+    return write_atomic(path, buf.getvalue())
+
+
+def write_xlsx(results: Iterable[Item], path: Path) -> Path:
+    """The long CSV as an XLSX sheet ``values``."""
     from openpyxl import Workbook
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "values"
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("values")
     ws.append(FLAT_COLUMNS)
-    for r in results:
-        for row in flat_rows(r):
-            ws.append([row[c] for c in FLAT_COLUMNS])
-    wb.save(path)
-    return path
+    for item in results:
+        pkg, r = _split(item)
+        for row in flat_rows(r, pkg):
+            ws.append([_xlsx_value(row[c]) for c in FLAT_COLUMNS])
+    return save_workbook(wb, path)
 
 
 def read_result(path: Path) -> Result:

@@ -1,0 +1,221 @@
+"""Worker processes for the per-file jobs (:func:`extractor.triage.process`), bounded in time and memory.
+
+* :class:`LocalPool` — ``workers`` processes on this machine. Each worker caps its own address space
+  (``RLIMIT_AS`` = :attr:`Bounds.memory_limit_mb`); a job that runs longer than
+  :attr:`Bounds.time_limit_s` gets its worker killed and replaced, and an error record with code
+  ``time_limit``; one that runs out of memory gets ``memory_limit``; a worker that dies gets
+  ``worker_crashed``. The batch goes on in every case.
+* :class:`RayPool` — the same jobs as Ray tasks (``--ray ADDRESS|auto``); inside each task the job runs
+  in a child process with the same bounds (:func:`run_bounded`), so records are the same.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from typing import Callable, Iterable
+
+from .errors import MapError
+
+Done = Callable[[str, dict], None]
+
+
+@dataclass
+class Bounds:
+    """Per-document bounds of a worker."""
+
+    time_limit_s: float = 600.0
+    """seconds one document may take (triage + extraction) before its worker is killed (``--time-limit``)"""
+    memory_limit_mb: int = 4096
+    """MiB of address space a worker may use (RLIMIT_AS, ``--memory-limit``); 0 = no cap"""
+
+
+def time_record(b: Bounds) -> dict:
+    return {"status": "error", "code": "time_limit", "seconds": b.time_limit_s,
+            "message": f"took longer than the time limit of {b.time_limit_s:g} s per document (--time-limit, "
+                       f"Bounds.time_limit_s): the worker was stopped; raise the limit to read this file"}
+
+
+def memory_record(b: Bounds, detail: str = "") -> dict:
+    return {"status": "error", "code": "memory_limit",
+            "message": f"needed more than the memory cap of {b.memory_limit_mb} MiB per worker (--memory-limit, "
+                       f"Bounds.memory_limit_mb){': ' + detail if detail else ''}; raise the cap to read this file"}
+
+
+def _looks_like_oom(rec: dict) -> bool:
+    m = f"{rec.get('message', '')} {rec.get('trace', '')}"
+    return rec.get("code") == "memory_limit" or (rec.get("code") == "internal_error" and any(
+        w in m for w in ("MemoryError", "bad_alloc", "Failed to allocate", "Cannot allocate memory", "std::bad_alloc")))
+
+
+def _worker_main(conn, bounds: Bounds) -> None:  # noqa: ANN001
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if bounds.memory_limit_mb:
+        import resource
+
+        cap = bounds.memory_limit_mb * (1 << 20)
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        except (ValueError, OSError):  # pragma: no cover - a hard limit below ours already applies
+            pass
+    from .triage import process
+
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            break
+        if msg is None:
+            break
+        key, task = msg
+        try:
+            rec = process(task)
+        except MapError as e:
+            conn.send((key, {"map_error": str(e)}))
+            continue
+        except MemoryError:
+            rec = {"status": "error", "code": "memory_limit", "message": ""}
+        conn.send((key, rec))
+    os._exit(0)
+
+
+class _Worker:
+    def __init__(self, ctx, bounds: Bounds) -> None:  # noqa: ANN001
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, bounds), daemon=True)
+        self.proc.start()
+        child.close()
+        self.key: str | None = None
+        self.deadline = 0.0
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except (OSError, AttributeError):  # pragma: no cover
+            pass
+        self.proc.join(5)
+        self.conn.close()
+
+
+class LocalPool:
+    """``workers`` processes (fork on Linux), jobs handed out one at a time, results in completion order."""
+
+    def __init__(self, workers: int, bounds: Bounds | None = None) -> None:
+        self.n = max(1, int(workers))
+        self.bounds = bounds or Bounds()
+        self.ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        self.workers: list[_Worker] = []
+
+    def run(self, tasks: Iterable[tuple[str, dict]], on_done: Done, stop: Callable[[], bool] = lambda: False) -> None:
+        pending = deque(tasks)
+        b = self.bounds
+        while len(self.workers) < min(self.n, len(pending)):
+            self.workers.append(_Worker(self.ctx, b))
+        try:
+            while not stop():
+                for w in self.workers:
+                    if w.key is None and pending:
+                        w.key, task = pending.popleft()
+                        w.deadline = time.monotonic() + b.time_limit_s
+                        w.conn.send((w.key, task))
+                busy = [w for w in self.workers if w.key is not None]
+                if not busy:
+                    return
+                timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                ready = wait([w.conn for w in busy], timeout=min(timeout, 0.5))
+                for w in list(busy):
+                    if w.conn in ready:
+                        try:
+                            key, rec = w.conn.recv()
+                        except (EOFError, OSError):
+                            self._replace(w, on_done, {"status": "error", "code": "worker_crashed",
+                                                       "message": f"the worker process died (exit code "
+                                                                  f"{w.proc.exitcode}) while reading this file"})
+                            continue
+                        if "map_error" in rec:
+                            raise MapError(rec["map_error"])
+                        if _looks_like_oom(rec):
+                            self._replace(w, on_done, {**memory_record(b), "seconds": rec.get("seconds", 0.0)})
+                            continue
+                        w.key = None
+                        on_done(key, rec)
+                    elif time.monotonic() >= w.deadline:
+                        self._replace(w, on_done, time_record(b))
+        finally:
+            pass
+
+    def _replace(self, w: _Worker, on_done: Done, rec: dict) -> None:
+        key = w.key
+        w.kill()
+        self.workers[self.workers.index(w)] = _Worker(self.ctx, self.bounds)
+        if key is not None:
+            on_done(key, rec)
+
+    def close(self) -> None:
+        for w in self.workers:
+            if w.key is None:
+                try:
+                    w.conn.send(None)
+                except OSError:
+                    pass
+        for w in self.workers:
+            w.proc.join(0.5 if w.key is None else 0)
+            if w.proc.is_alive():
+                w.kill()
+        self.workers = []
+
+
+def run_bounded(task: dict, bounds: Bounds) -> dict:
+    """One job in a child process under ``bounds`` (what a Ray task runs)."""
+    out: list[dict] = []
+    pool = LocalPool(1, bounds)
+    try:
+        pool.run([("t", task)], lambda _k, rec: out.append(rec))
+    finally:
+        pool.close()
+    return out[0]
+
+
+class RayPool:
+    """The same jobs as Ray tasks on a Ray cluster (``address``: ``auto``, ``ray://host:port`` or ``host:port``);
+    ``num_cpus`` only when starting a local Ray (tests)."""
+
+    def __init__(self, address: str | None, bounds: Bounds | None = None, num_cpus: int | None = None) -> None:
+        try:
+            import ray
+        except ImportError as e:
+            from .errors import MissingDependency
+
+            raise MissingDependency("--ray needs Ray: pip install 'cluster-form-extractor[ray]'") from e
+        self.ray = ray
+        self.bounds = bounds or Bounds()
+        if not ray.is_initialized():
+            kw = {"address": address} if address and address != "local" else {}
+            if num_cpus:
+                kw["num_cpus"] = num_cpus
+            ray.init(ignore_reinit_error=True, log_to_driver=False, include_dashboard=False, **kw)
+        self.job = ray.remote(max_retries=0, num_cpus=1)(run_bounded)
+
+    def run(self, tasks: Iterable[tuple[str, dict]], on_done: Done, stop: Callable[[], bool] = lambda: False) -> None:
+        refs = {self.job.remote(task, self.bounds): key for key, task in tasks}
+        while refs and not stop():
+            ready, _ = self.ray.wait(list(refs), num_returns=1, timeout=0.5)
+            for r in ready:
+                key = refs.pop(r)
+                try:
+                    rec = self.ray.get(r)
+                except Exception as e:  # noqa: BLE001 - a lost task is that file's error, not the batch's
+                    rec = {"status": "error", "code": "worker_crashed", "message": f"Ray task failed: {type(e).__name__}: {e}"}
+                if "map_error" in rec:
+                    raise MapError(rec["map_error"])
+                on_done(key, rec)
+        for r in refs:
+            self.ray.cancel(r, force=True)
+
+    def close(self) -> None:
+        pass

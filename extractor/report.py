@@ -1,0 +1,76 @@
+"""Batch-level outputs: values as JSON Lines while the batch runs; at the end the wide XLSX (one row per
+application) and the HTML report (one row per package)."""
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import IO
+from urllib.parse import quote
+
+from .contract import Result
+from .emit import flat_rows, save_workbook, write_atomic, _xlsx_value
+
+WIDE_FIXED = ["package", "form", "template", "status", "ok", "review", "invalid", "missing"]
+
+
+def append_values(fh: IO[str], package: str, result: Result) -> int:
+    """Append every value of ``result`` as one JSON line each (flushed); returns the number of lines."""
+    rows = flat_rows(result, package)
+    for row in rows:
+        fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    fh.flush()
+    return len(rows)
+
+
+def wide_columns(results: list[tuple[str, Result]], catalogue_order: list[str]) -> list[tuple[str, int | None]]:
+    """(indicator id, period) of every field value found, in catalogue order, then period."""
+    rank = {k: i for i, k in enumerate(catalogue_order)}
+    seen = {(f.id, f.period) for _, r in results for f in r.fields}
+    return sorted(seen, key=lambda k: (rank.get(k[0], len(rank)), k[0], k[1] if k[1] is not None else -1))
+
+
+def write_wide_xlsx(results: list[tuple[str, Result]], path: Path, catalogue_order: list[str]) -> Path:
+    """One row per application (converted form), one column per indicator+period (``id/period``)."""
+    from openpyxl import Workbook
+
+    cols = wide_columns(results, catalogue_order)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("applications")
+    ws.append(WIDE_FIXED + [f"{i}/{p}" if p is not None else i for i, p in cols])
+    for pkg, r in results:
+        if r.status not in ("ok", "review"):
+            continue
+        vals = {(f.id, f.period): f.value for f in r.fields}
+        s = r.summary
+        head = [pkg, r.source.path, r.template.id if r.template else "", r.status,
+                s.ok if s else 0, s.review if s else 0, s.invalid if s else 0, s.missing if s else 0]
+        ws.append(head + [_xlsx_value("；".join(map(str, v)) if isinstance(v, list) else v) for v in
+                          (vals.get(c) for c in cols)])
+    return save_workbook(wb, path)
+
+
+def write_html(summaries: list[dict], path: Path, title: str = "Batch report", note: str = "") -> Path:
+    """One row per package: template, status, ok/review/invalid/missing counts, time, link to its JSON."""
+    e = html.escape
+    rows = []
+    for s in summaries:
+        c = s.get("counts", {})
+        link = "../" + quote(s["summary"])
+        cls = "bad" if s["status"] == "failed" else ("dup" if s["status"] == "duplicate" else "ok")
+        rows.append(
+            f"<tr class={cls}><td>{e(s['package'])}</td><td>{e(s.get('form') or '')}</td><td>{e(s.get('template') or '')}</td>"
+            f"<td>{e(s['status'])}</td><td>{c.get('ok', 0)}</td><td>{c.get('review', 0)}</td><td>{c.get('invalid', 0)}</td>"
+            f"<td>{c.get('missing', 0)}</td><td>{c.get('attachment', 0)}</td><td>{c.get('skipped', 0)}</td>"
+            f"<td>{c.get('error', 0)}</td><td>{s.get('timings', {}).get('seconds', 0):.1f}</td>"
+            f"<td><a href=\"{e(link)}\">JSON</a></td></tr>")
+    page = f"""<!doctype html><html lang=zh><meta charset=utf-8><title>{e(title)}</title>
+<style>body{{font-family:sans-serif}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px}}
+tr.bad{{background:#fdd}}tr.dup{{color:#888}}</style>
+<h1>{e(title)}</h1><p>{e(note)}</p>
+<table><tr><th>package</th><th>form</th><th>template</th><th>status</th><th>ok</th><th>review</th><th>invalid</th>
+<th>missing</th><th>attachments</th><th>skipped</th><th>errors</th><th>seconds</th><th>summary</th></tr>
+{chr(10).join(rows)}
+</table></html>
+"""
+    return write_atomic(path, page)

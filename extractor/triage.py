@@ -1,0 +1,263 @@
+"""Form or attachment? Decided by cheap evidence, then only forms are read in full.
+
+Evidence, cheapest first:
+
+1. the **file name** (申报表 / 申请报告 / 申报书 / 信息表, or a form's title → form; 营业执照 / 证书 / 资产负债表 /
+   函 … → an attachment of that kind);
+2. Word files (``.docx`` / ``.doc`` / ``.wps``) are always read in full: loading one *is* the cheap way to
+   its text, and a Word file that is not a known form is then recorded as an attachment;
+3. a **PDF with a text layer**: the text of its first page only;
+4. a **scan or photo** (image file, PDF page without text): OCR of only the top
+   :data:`TOP_FRACTION` of the first page at :data:`TOP_DPI` (a title is there; a few lines, < 1 s).
+
+The score is 0–1; a file is read as a form when its score is at least :data:`FORM_MIN_SCORE`.
+Attachments are never OCR'd beyond that top strip. :func:`process` is the job a worker runs per file.
+"""
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .text import canon
+
+FORM_MIN_SCORE = 0.5  # score (0–1) from which a non-Word file is read in full as a form
+TOP_FRACTION = 0.3  # share of the first page's height OCR'd to find a title (scans, photos)
+TOP_DPI = 110.0  # dots per inch the first page of a scanned PDF is rendered at for that strip
+TOP_MAX_WIDTH = 1400  # pixels: wider images (photos) are scaled down to this before the strip is read
+TOP_MAX_LINES = 12  # text lines of the strip recognised at most
+TEXT_MIN_CHARS = 20  # characters (no spaces) a PDF's first page needs to count as having a text layer
+
+WORD_SUFFIXES = {".docx", ".doc", ".wps", ".docm"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*")
+FORM_WORDS = ("申报表", "申请表", "申报书", "申请报告", "申报信息表", "信息表", "申请书")
+DOMAIN_WORDS = ("集群名称", "集群主导产业", "集群牵头", "集群发展")  # a form page without its title (0.5)
+KINDS = ("business_licence", "certificate", "financial_statement", "letter", "photo", "other")
+KIND_WORDS: list[tuple[str, tuple[str, ...]]] = [  # first match wins; names and text, canonical (lower case)
+    ("business_licence", ("营业执照", "licence", "license", "执照")),
+    ("financial_statement", ("资产负债表", "利润表", "现金流量表", "财务报表", "审计报告", "财务", "报表", "balancesheet",
+                             "financial", "invoice", "发票", "结算", "settlement")),
+    ("certificate", ("证书", "证明", "荣誉", "奖状", "专利", "认定", "cert", "patent", "honour", "honor", "award")),
+    ("letter", ("函", "通知", "推荐", "承诺书", "意见", "letter", "notice")),
+]
+
+
+@dataclass
+class Evidence:
+    score: float  # 0–1: how much this looks like one of our forms
+    template: str | None  # the form it looks like most, if any
+    kind: str  # attachment kind guess (used when it is not read as a form)
+    how: str  # what was looked at: name | text | ocr-top | word
+    text: str = ""  # the text looked at (first page / top strip), trimmed
+
+
+def kind_of(text: str) -> str | None:
+    c = canon(text)
+    for kind, words in KIND_WORDS:
+        if any(w in c for w in words):
+            return kind
+    return None
+
+
+def _titles():  # noqa: ANN202
+    from .maps import load_maps
+
+    return [(m.template, [canon(t) for t in m.identify.titles], [canon(k) for k in m.identify.keywords]) for m in load_maps()]
+
+
+def text_score(text: str, titles=None) -> tuple[float, str | None]:  # noqa: ANN001
+    """How much ``text`` (a name, a first page, a top strip) looks like a known form: 0–1 and which form.
+
+    A form's title line found (fuzzy ≥ 0.8) scores 0.6 + 0.4 × its keyword share; a generic form word
+    (申报表, 申请报告, …) 0.55; a cluster form's own label (集群名称, …) 0.5; otherwise 0.3 × the keyword share
+    of the best form."""
+    from rapidfuzz import fuzz
+
+    c = canon(text)
+    if not c:
+        return 0.0, None
+    best, which = 0.0, None
+    for tid, ts, kws in titles if titles is not None else _titles():
+        t = max((fuzz.partial_ratio(x, c) / 100.0 if len(c) >= 4 and len(x) >= 4 else 0.0) for x in ts) if ts else 0.0
+        kw = sum(1 for k in kws if k and k in c) / len(kws) if kws else 0.0
+        s = 0.6 + 0.4 * kw if t >= 0.8 else 0.3 * kw
+        if s > best:
+            best, which = s, tid
+    if best < 0.55 and any(w in c for w in FORM_WORDS):
+        best = 0.55
+    if best < 0.5 and any(w in c for w in DOMAIN_WORDS):
+        best = 0.5
+    return round(best, 3), which
+
+
+def _head(path: Path) -> bytes:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read(8)
+
+
+def pdf_first_page(path: Path) -> tuple[str, int]:
+    """(text of the first page's text layer, pages). Raises on a broken PDF."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        n = len(pdf)
+        if not n:
+            return "", 0
+        page = pdf[0]
+        tp = page.get_textpage()
+        text = tp.get_text_range()
+        tp.close()
+        page.close()
+        return text, n
+    finally:
+        pdf.close()
+
+
+def top_strip(path: Path, is_pdf: bool):  # noqa: ANN201
+    """Grey pixels of the top :data:`TOP_FRACTION` of the first page (PDF rendered at :data:`TOP_DPI`)."""
+    import numpy as np
+
+    if is_pdf:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            page = pdf[0]
+            w, h = page.get_size()
+            scale = min(TOP_DPI / 72.0, TOP_MAX_WIDTH / max(1.0, w))
+            bm = page.render(scale=scale, crop=(0, h * (1 - TOP_FRACTION), 0, 0), grayscale=True)
+            img = np.asarray(bm.to_pil().convert("L"))
+            page.close()
+            return img
+        finally:
+            pdf.close()
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as im:
+        im.draft("L", (TOP_MAX_WIDTH, TOP_MAX_WIDTH))  # JPEG: decode at a reduced size (cheap)
+        im = ImageOps.exif_transpose(im).convert("L")
+        if im.width > TOP_MAX_WIDTH:
+            im = im.resize((TOP_MAX_WIDTH, max(1, round(im.height * TOP_MAX_WIDTH / im.width))))
+        top = im.crop((0, 0, im.width, max(1, int(im.height * TOP_FRACTION))))
+        return np.asarray(top)
+
+
+def ocr_top(path: Path, is_pdf: bool) -> str:
+    """Text of the first page's top strip: text lines found by the detector, at most :data:`TOP_MAX_LINES` read."""
+    import numpy as np
+
+    from .ocr.engine import get_engine
+
+    grey = top_strip(path, is_pdf)
+    eng = get_engine()
+    boxes = eng.detect(grey)
+    crops = []
+    for q in sorted(boxes, key=lambda q: (float(np.min(q[:, 1])), float(np.min(q[:, 0]))))[:TOP_MAX_LINES]:
+        x0, y0 = max(0, int(np.min(q[:, 0]))), max(0, int(np.min(q[:, 1])))
+        x1, y1 = int(np.max(q[:, 0])) + 1, int(np.max(q[:, 1])) + 1
+        if x1 - x0 >= 4 and y1 - y0 >= 4:
+            crops.append(grey[y0:y1, x0:x1])
+    if not crops:
+        return ""
+    return "\n".join(r.text for r in eng.recognize(crops))
+
+
+def evidence(path: Path, name: str) -> Evidence:
+    """Cheap evidence for one file (see the module doc). Never reads more than the first page."""
+    suffix = Path(name).suffix.lower()
+    n_score, n_tid = text_score(Path(name).stem)
+    n_kind = kind_of(Path(name).stem)
+    if n_kind:
+        n_score = min(n_score, 0.3)  # 营业执照.pdf is an attachment, whatever else its name says
+    head = _head(path)
+    if suffix in WORD_SUFFIXES:
+        return Evidence(max(n_score, FORM_MIN_SCORE), n_tid, n_kind or "other", "word")
+    is_pdf = head.startswith(b"%PDF")
+    is_image = head.startswith(IMAGE_MAGIC)
+    if not (is_pdf or is_image):
+        return Evidence(n_score, n_tid, n_kind or "other", "name")
+    if n_score >= FORM_MIN_SCORE:
+        return Evidence(n_score, n_tid, n_kind or ("photo" if is_image else "other"), "name")
+    text, how = "", "text"
+    if is_pdf:
+        text, _ = pdf_first_page(path)
+    if len("".join(text.split())) < TEXT_MIN_CHARS:
+        text, how = ocr_top(path, is_pdf), "ocr-top"
+    t_score, t_tid = text_score(text)
+    t_kind = kind_of(text)
+    if t_kind and t_score < 0.6:  # no form title found: a generic word in a letter or a licence is no form
+        t_score = min(t_score, 0.3)
+    score, tid = (t_score, t_tid) if t_score >= n_score else (n_score, n_tid)
+    kind = n_kind or t_kind or ("photo" if is_image else "other")
+    return Evidence(score, tid, kind, how, text.strip()[:200])
+
+
+# ---------------------------------------------------------------- the per-file job (runs in a worker)
+def pages_supported() -> bool:
+    """Whether :func:`extractor.api.extract` takes ``max_pages`` (the loaders' page limit) yet."""
+    import inspect
+
+    from .api import extract
+
+    return "max_pages" in inspect.signature(extract).parameters
+
+
+def process(task: dict) -> dict:
+    """One file of a package → its record (and the form's Result JSON when read as a form).
+
+    ``task``: path, name, display, sha256, template, maps_dir, pages. Returns a dict with ``status``
+    (``converted`` | ``attachment`` | ``error``), ``code``, ``message``, ``kind``, ``score``,
+    ``template``, ``evidence``, ``seconds`` and ``result`` (JSON text, forms only)."""
+    from .api import extract
+    from .contract import ErrorItem, Result, Source
+    from .errors import MapError
+
+    t0 = time.perf_counter()
+    path = Path(task["path"])
+    rec: dict = {"status": "error", "code": "", "message": "", "kind": None, "score": 0.0, "template": None,
+                 "evidence": "", "result": None}
+    try:
+        ev = evidence(path, task["name"])
+        rec.update(score=ev.score, template=ev.template, evidence=ev.how, kind=ev.kind)
+        forced = task.get("template")
+        if ev.score < FORM_MIN_SCORE:
+            rec.update(status="attachment")
+        else:
+            kw = {"template": forced, "maps_dir": task.get("maps_dir")}
+            if task.get("pages") and pages_supported():
+                kw["max_pages"] = task["pages"]
+            res = extract(path, **kw)
+            res.source.path = task["display"]
+            res.source.name = task["name"]
+            code = res.errors[0].code if res.errors else ""
+            if res.status in ("ok", "review"):
+                rec.update(status="converted", template=res.template.id if res.template else None,
+                           score=res.template.score if res.template else ev.score)
+                rec["result"] = res.model_dump_json(indent=1)
+            elif code == "unknown_template" and ev.how in ("word", "text", "ocr-top", "name"):
+                rec.update(status="attachment", code=code, message=res.errors[0].message.splitlines()[0])
+            else:
+                rec.update(status="error", code=code or res.status,
+                           message=(res.errors[0].message.splitlines()[0] if res.errors else res.status))
+                rec["result"] = res.model_dump_json(indent=1)
+    except MapError:
+        raise
+    except MemoryError:
+        rec.update(status="error", code="memory_limit", message="ran out of memory (the worker's memory cap)")
+    except Exception as e:  # noqa: BLE001 - one file must never stop the batch
+        rec.update(status="error", code="internal_error", message=f"{type(e).__name__}: {e}",
+                   trace=traceback.format_exc(limit=4))
+        res = Result(source=Source(path=task["display"], name=task["name"], sha256=task.get("sha256", ""),
+                                   format=Path(task["name"]).suffix.lower().lstrip(".") or "unknown", pages=0),
+                     status="error", errors=[ErrorItem(code="internal_error", stage="extract", message=rec["message"])])
+        rec["result"] = res.model_dump_json(indent=1)
+    rec["seconds"] = round(time.perf_counter() - t0, 3)
+    return rec
+
+
+__all__ = ["Evidence", "FORM_MIN_SCORE", "KINDS", "asdict", "evidence", "kind_of", "process", "text_score"]
