@@ -1,11 +1,11 @@
 """The reviewer's queue: reads emitted JSON only (never calls the extraction stages)."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from .contract import Result
-from .emit import read_result
 
 DOUBTFUL = ("invalid", "review")
 
@@ -56,4 +56,9 @@ def load_results(paths: list[Path]) -> list[Result]:
     (``<name>.reviewed.json``) are not results of the extraction and are skipped in folders."""
     files = [f for p in paths for f in (sorted(x for x in p.rglob("*.json") if not x.name.endswith(".reviewed.json"))
                                         if p.is_dir() else [p])]
-    return [read_result(f) for f in files]
+    out = []
+    for f in files:
+        data = json.loads(f.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "schema_version" in data and "source" in data:  # not a package summary
+            out.append(Result.model_validate(data))
+    return out

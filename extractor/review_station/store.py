@@ -22,7 +22,6 @@ from types import SimpleNamespace
 from typing import Any, Iterator
 
 from ..contract import FieldValue, ListTable, Result, ReviewDecision, Summary, Text, Value
-from ..emit import read_result
 from ..normalize import parse
 from ..text import years
 
@@ -66,8 +65,22 @@ def load_preferring_reviewed(paths: list[Path]) -> list[Result]:
     out = []
     for f in files:
         r = reviewed_path(f)
-        out.append(read_result(r if r.is_file() else f))
+        res = read_if_result(r if r.is_file() else f)
+        if res is not None:
+            out.append(res)
     return out
+
+
+def read_if_result(path: Path) -> Result | None:
+    """The result in ``path``, or None for the other JSON files a batch writes beside them (package summaries,
+    ``_batch/*.json``)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or "schema_version" not in data or "source" not in data:
+        return None
+    return Result.model_validate(data)
 
 
 def now() -> str:
@@ -253,8 +266,10 @@ class Station:
                 if f.is_symlink() or not f.resolve().is_relative_to(od):
                     continue  # only results that really are under OUTDIR
                 try:
-                    res = read_result(f)
-                except Exception:  # noqa: BLE001 - not a result JSON (another tool's file): skip it
+                    res = read_if_result(f)
+                except ValueError:  # a broken result: not reviewable here
+                    continue
+                if res is None:
                     continue
                 rel = f.relative_to(od).as_posix()
                 d = Doc(f"{n}/{rel}", od, f, rel, res)
