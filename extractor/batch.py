@@ -163,6 +163,8 @@ def _record(it: Item, rec: dict | None = None) -> dict:
             r["output"] = it.out
         if rec["status"] == "attachment":
             r["reason"] = ""
+        if rec["status"] == "converted":  # how a form was found is not an outcome (and is unknown when resumed)
+            r.update(kind=None, evidence=None)
     r["outcome"] = outcome(r)
     return r
 
