@@ -29,16 +29,22 @@ def test_batch_folder_and_zip(tmp_path: Path):
     src = _inputs(tmp_path)
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["extract", str(src), "-o", str(out), "--csv", str(tmp_path / "all.csv")])
-    assert r.exit_code == 1, r.output  # two bad files
+    assert r.exit_code == 1, r.output  # two bad files, and notes.txt is a package without a form
     good = json.loads((out / "天津.docx.json").read_text(encoding="utf-8"))
     assert good["template"]["id"] == "tj-amc-2025" and good["status"] in ("ok", "review")
     bad = json.loads((out / "broken.docx.json").read_text(encoding="utf-8"))
     assert bad["status"] == "error" and bad["errors"][0]["code"] == "corrupt_file"
     empty = json.loads((out / "empty.docx.json").read_text(encoding="utf-8"))
     assert empty["status"] == "error"
-    zipped = json.loads((out / "package" / "材料" / "gx.docx.json").read_text(encoding="utf-8"))
+    zipped = json.loads((out / "package.zip" / "材料" / "gx.docx.json").read_text(encoding="utf-8"))
     assert zipped["template"]["id"] == "gx-amc-2025"
-    assert not (out / "notes.txt.json").exists()
+    pkg = json.loads((out / "package.zip.package.json").read_text(encoding="utf-8"))
+    assert pkg["status"] == "converted" and [a["path"] for a in pkg["attachments"]] == ["材料/readme.txt"]
+    assert not (out / "notes.txt.json").exists()  # an attachment: a record, no JSON of its own
+    notes = json.loads((out / "notes.txt.package.json").read_text(encoding="utf-8"))
+    assert notes["status"] == "failed" and notes["files"][0]["outcome"] == "attachment"
+    broken = json.loads((out / "broken.docx.package.json").read_text(encoding="utf-8"))
+    assert broken["files"][0]["outcome"] == "error: corrupt_file"
     assert "broken.docx" in r.output
     assert (tmp_path / "all.csv").read_text(encoding="utf-8-sig").count("\n") > 50
 
@@ -60,12 +66,14 @@ def test_templates_schema_check_maps():
 
 
 def test_unsupported_file(tmp_path: Path):
+    """A file that is no form at all is an attachment; alone it makes a package without a form (exit 1)."""
     p = tmp_path / "a.xls"
     p.write_bytes(b"\x00\x01")
     r = CliRunner().invoke(main, ["extract", str(p), "-o", str(tmp_path / "o"), "-q"])
     assert r.exit_code == 1
-    rec = json.loads((tmp_path / "o" / "a.xls.json").read_text(encoding="utf-8"))
-    assert rec["errors"][0]["code"] == "unsupported_format"
+    rec = json.loads((tmp_path / "o" / "a.xls.package.json").read_text(encoding="utf-8"))
+    assert rec["status"] == "failed" and rec["files"][0]["outcome"] == "attachment"
+    assert rec["candidates"][0]["path"] == "a.xls" and "a.xls" in r.output
 
 
 def test_review_queue_reads_emitted_json(tmp_path: Path):
