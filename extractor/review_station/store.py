@@ -335,10 +335,8 @@ class Station:
                 "unit": None, "confidence": 0.0, "page": None, "has_box": False, "decided": None, "order": -1})
         nf = []
         for n, (loc, v, lab) in enumerate(values(d.original)):
-            if v.status not in DOUBTFUL and loc not in d.decisions:
-                cur = value_at(d.current, loc)
-                if cur.status not in DOUBTFUL:  # a rule on the reviewed document may fail a value that was ok
-                    continue
+            if loc not in d.decisions and value_at(d.current, loc).status not in DOUBTFUL:
+                continue  # not doubtful on the reviewed document (a rule passes again), or never was
             if _is_nf(v):
                 nf.append((loc, v, lab))
                 continue
