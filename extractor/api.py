@@ -122,9 +122,16 @@ def extract(path: str | Path, maps_dir: str | Path | None = None, template: str 
         stage = "identify"
         return extract_document(doc, maps_dir, template)
     except NeedsOCR as e:
-        return Result(source=_source(path, doc), status="needs_ocr", errors=[ErrorItem(code=e.code, message=str(e), stage=stage)])
+        return Result(source=_source(path, doc), status="needs_ocr", errors=[ErrorItem(code=e.code, message=str(e), stage=stage)],
+                      warnings=_warnings(e, doc))
     except InputError as e:
-        return Result(source=_source(path, doc), status="error", errors=[ErrorItem(code=e.code, message=str(e), stage=stage)])
+        return Result(source=_source(path, doc), status="error", errors=[ErrorItem(code=e.code, message=str(e), stage=stage)],
+                      warnings=_warnings(e, doc))
+
+
+def _warnings(e: Exception, doc: Document | None) -> list[str]:
+    """The document's warnings on an error record (e.g. a file name that disagrees with the content)."""
+    return list(doc.warnings) if doc is not None else list(getattr(e, "warnings", []))
 
 
 def output_name(path: str | Path) -> str:

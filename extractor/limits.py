@@ -43,7 +43,7 @@ class Limits:
     max_image_pixels: int = 120_000_000
     """pixels (width × height, as declared in the header) of one image file frame or PDF image; checked
     before decoding (an A3 scan at 600 dpi is 70 million)"""
-    max_page_pixels: int = 40_000_000
+    max_page_pixels: int = 20_000_000
     """pixels of one page as the OCR reads it: PDF pages are rendered at a lower dpi and images are
     scaled down to stay under it (an A4 page at 200 dpi is 3.7 million)"""
     min_image_side: int = 200

@@ -8,7 +8,10 @@ name says; a name that disagrees with the content is noted in ``Document.warning
 from __future__ import annotations
 
 import hashlib
+import struct
+import warnings
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Iterable
 
@@ -132,15 +135,18 @@ def load(path: Path, *, limits: Limits | None = None, pages: Iterable[int] | Non
     if fmt in ("doc", "wps") and _encrypted_ole(path, size):
         raise Encrypted(f"{path.name} is password-protected (an encrypted Office package): "
                         "save an unprotected copy and try again")
+    note = _mismatch(path, fmt)
     with active(lim):
         try:
             doc = _load(path, fmt, lim, wanted)
+        except InputError as e:
+            e.warnings = [note] if note else []  # type: ignore[attr-defined]  (the API puts them on the record)
+            raise
         except RecursionError as e:
             raise TooComplex(f"the document is nested too deeply to read ({type(e).__name__})", "max_nesting") from e
         except MemoryError as e:
             raise TooLarge("the document needs more memory than is available to read it "
                            "(lower the limits or give the worker more memory)", "memory") from e
-    note = _mismatch(path, fmt)
     if note:
         doc.warnings.insert(0, note)
     with open(path, "rb") as fh:
@@ -162,20 +168,40 @@ def _load(path: Path, fmt: str, lim: Limits, wanted: list[int] | None) -> Docume
         try:
             doc = load_pdf(path, limits=lim, pages=wanted)
         except NeedsOCR:
-            from .pdf.load import select_pages
-            from .scan import _pdf_pages, load_scanned_pdf  # no text layer at all: a scan
-
-            n = _pdf_pages(path)
-            chosen = select_pages(n, wanted, lim)
-            doc = load_scanned_pdf(path, chosen if wanted is not None else None)
+            doc = _scanned_pdf(path, lim, wanted)
         if doc.needs_ocr_pages:
             from .scan import fill_ocr_pages  # some pages scanned
 
-            doc = fill_ocr_pages(doc)
+            doc = _pdfium_guard(lambda: fill_ocr_pages(doc))
         return doc
     if fmt == "image":
         return _load_image(path, lim, wanted)
     raise UnsupportedFormat(f"{fmt.upper()} input is not supported yet: convert it to .docx")
+
+
+def _scanned_pdf(path: Path, lim: Limits, wanted: list[int] | None) -> Document:
+    """A PDF without a text layer: its pages (within the limits) read by OCR."""
+    from .pdf.load import select_pages
+    from .scan import _pdf_pages, load_scanned_pdf
+
+    n = _pdfium_guard(lambda: _pdf_pages(path))
+    chosen = select_pages(n, wanted, lim)
+    doc = _pdfium_guard(lambda: load_scanned_pdf(path, chosen if wanted is not None else None))
+    if not any((b.text.strip() if isinstance(b, Paragraph) else any(c.text.strip() for t in b.walk() for c in t.cells))
+               for b in doc.blocks):
+        raise UnreadableImage(f"the PDF has no text layer and no text could be read from its {n} page"
+                              f"{'s' * (n != 1)} by OCR: blank, or the text is too small or blurred")
+    return doc
+
+
+def _pdfium_guard(fn):  # noqa: ANN001, ANN202
+    """Run a rendering step; pdfium's errors on a damaged PDF are :class:`CorruptFile`."""
+    import pypdfium2 as pdfium
+
+    try:
+        return fn()
+    except pdfium.PdfiumError as e:
+        raise CorruptFile(f"not a readable PDF (rendering): {e}") from e
 
 
 def _word_pages(doc: Document, lim: Limits, wanted: list[int] | None) -> Document:
@@ -198,18 +224,26 @@ def _ranges(pages: list[int]) -> str:
     return r(pages)
 
 
+# what Pillow raises on broken image files (TypeError: a TIFF without dimensions, struct.error: short headers)
+_IMAGE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, TypeError, KeyError, IndexError, struct.error, zlib.error)
+
+
 def _load_image(path: Path, lim: Limits, wanted: list[int] | None) -> Document:
     """Check an image's declared size and frame count (header only, nothing decoded), then OCR it."""
     from PIL import Image, UnidentifiedImageError
 
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None  # the declared size is checked below, against max_image_pixels
     try:
-        with Image.open(path) as im:  # lazy: reads the header only
-            w, h = im.size
-            frames = getattr(im, "n_frames", 1)
-    except Image.DecompressionBombError as e:
-        raise TooLarge(lim.too_big("max_image_pixels", f"the image is too large to decode ({e})"), "max_image_pixels") from e
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as e:
-        raise CorruptFile(f"not a readable image: {e}") from e
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as im:  # lazy: reads the header only
+                w, h = im.size
+                frames = getattr(im, "n_frames", 1)
+    except _IMAGE_ERRORS as e:
+        raise CorruptFile(f"not a readable image: {type(e).__name__}: {e}") from e
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
     if w * h > lim.max_image_pixels:
         raise TooLarge(lim.too_big("max_image_pixels", f"the image is {w}×{h} = {w * h:,} pixels"), "max_image_pixels")
     if min(w, h) < lim.min_image_side:
@@ -224,11 +258,11 @@ def _load_image(path: Path, lim: Limits, wanted: list[int] | None) -> Document:
 
     try:
         doc = load_image(path)
-    except (CorruptFile, InputError):
+    except InputError:
         raise
-    except (OSError, ValueError, SyntaxError, EOFError) as e:
+    except _IMAGE_ERRORS as e:
         raise CorruptFile(f"broken image data: {type(e).__name__}: {e}") from e
-    if not any((b.text if isinstance(b, Paragraph) else any(c.text.strip() for t in b.walk() for c in t.cells))
+    if not any((b.text.strip() if isinstance(b, Paragraph) else any(c.text.strip() for t in b.walk() for c in t.cells))
                for b in doc.blocks):
         raise UnreadableImage(f"no text could be read from the image ({w}×{h} pixels): blank, or the text is too "
                               "small or blurred; scan the form at 200–300 dpi")

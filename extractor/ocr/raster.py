@@ -62,7 +62,7 @@ def image_pages(path: Path, dpi: float | None = None) -> Iterator[PageImage]:
                 frame = ImageOps.exif_transpose(im) if k == 0 else im.copy()
                 file_dpi = _dpi_of(im)
                 rgb = np.asarray(_to_8bit(frame))
-            except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as e:
+            except (OSError, ValueError, SyntaxError, EOFError, TypeError, KeyError, Image.DecompressionBombError) as e:
                 raise CorruptFile(f"broken image data (frame {k + 1}): {e}") from e
             yield _fit(PageImage(k + 1, np.ascontiguousarray(rgb), float(dpi or file_dpi or DEFAULT_DPI)))
 

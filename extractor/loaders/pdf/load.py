@@ -14,7 +14,7 @@ import re
 import zlib
 from pathlib import Path
 
-from ...errors import BadPageRange, CorruptFile, TooComplex, TooLarge, TooManyPages
+from ...errors import BadPageRange, CorruptFile, NeedsOCR, TooComplex, TooLarge, TooManyPages
 from ...ir import Document
 from ...limits import MiB, Limits, resolve
 from .document import build_document
@@ -104,6 +104,8 @@ def _page_objects(page) -> int:  # noqa: ANN001
 def select_pages(n: int, pages: list[int] | None, limits: Limits) -> list[int]:
     """The 1-based pages to read out of ``n``: all, or those asked for; more than ``max_pages`` is
     :class:`TooManyPages`, none of them in the document :class:`BadPageRange`."""
+    if n == 0:
+        raise CorruptFile("the PDF has no pages (its page tree is empty or broken)")
     if pages is None:
         if n > limits.max_pages:
             raise TooManyPages(limits.too_big("max_pages", f"the document has {n} pages"), "max_pages")
@@ -126,6 +128,8 @@ def load_pdf(path: Path, limits: Limits | None = None, pages: list[int] | None =
     fonts = FontCheck(path)
     try:
         all_pages = pdf.pages
+        if not all_pages:  # pdfminer found no page (a broken page tree or xref): pdfium may still render them
+            raise NeedsOCR("needs OCR: the PDF's page tree cannot be read from its text layer")
         wanted = select_pages(len(all_pages), pages, lim)
         out: list[PageContent] = []
         for n in wanted:
