@@ -31,7 +31,9 @@ class Bounds:
     time_limit_s: float = 600.0
     """seconds one document may take (triage + extraction) before its worker is killed (``--time-limit``)"""
     memory_limit_mb: int = 4096
-    """MiB of address space a worker may use (RLIMIT_AS, ``--memory-limit``); 0 = no cap"""
+    """MiB of address space a worker may add to what it has mapped when it starts (RLIMIT_AS set to that
+    plus this, ``--memory-limit``); 0 = no cap. Relative, because a process forked from a large parent (a
+    Ray worker maps gigabytes it never touches) would otherwise be over the cap before it does anything."""
 
 
 def time_record(b: Bounds) -> dict:
@@ -42,7 +44,7 @@ def time_record(b: Bounds) -> dict:
 
 def memory_record(b: Bounds, detail: str = "") -> dict:
     return {"status": "error", "code": "memory_limit",
-            "message": f"needed more than the memory cap of {b.memory_limit_mb} MiB per worker (--memory-limit, "
+            "message": f"needed more than the memory cap of {b.memory_limit_mb} MiB per document (--memory-limit, "
                        f"Bounds.memory_limit_mb){': ' + detail if detail else ''}; raise the cap to read this file"}
 
 
@@ -72,6 +74,18 @@ def ocr_config_for(threads: int) -> str:
     return path
 
 
+def mapped_mb() -> int:
+    """MiB of address space this process has mapped now (VmSize; 0 where /proc is missing)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _worker_main(conn, bounds: Bounds, ocr_config: str | None = None) -> None:  # noqa: ANN001
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -81,7 +95,7 @@ def _worker_main(conn, bounds: Bounds, ocr_config: str | None = None) -> None:  
     if bounds.memory_limit_mb:
         import resource
 
-        cap = bounds.memory_limit_mb * (1 << 20)
+        cap = (mapped_mb() + bounds.memory_limit_mb) * (1 << 20)
         try:
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         except (ValueError, OSError):  # pragma: no cover - a hard limit below ours already applies
