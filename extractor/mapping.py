@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
+
 from .ir import Cell, Paragraph, Table
 from .locate import Scope
 from .mapspec import (
@@ -614,21 +616,23 @@ def strip_guidance(text: str, guidance: list[str]) -> str:
         return squash_lines(text)
     printed = [g for gline in guidance for g in gline.splitlines() if canon(g)]
     # consecutive printed lines may come as one text line (a scan's layout joined them)
-    gl = [" ".join(printed[k:k + n]) for n in range(1, MAX_JOINED + 1) for k in range(len(printed) - n + 1)]
-    longest = max((len(canon(g)) for g in gl), default=0)
+    variants = [canon("".join(printed[k:k + n])) for n in range(1, MAX_JOINED + 1) for k in range(len(printed) - n + 1)]
+    longest = max((len(v) for v in variants), default=0)
     lines = [line for line in text.splitlines() if canon(line)]
     keep = []
     i = 0
     while i < len(lines):
-        best, end = 0.0, i
-        joined = ""
+        if any(line_score(lines[i], g) >= GUIDANCE_SCORE for g in printed):
+            i += 1
+            continue
+        best, end, joined = 0.0, i, ""
         for j in range(i, min(len(lines), i + MAX_WRAP)):
-            joined += lines[j].strip()
-            if len(canon(joined)) > 1.2 * longest:
+            joined += canon(lines[j])
+            if len(joined) > 1.2 * longest:
                 break
-            sc = max(line_score(joined, g) for g in gl)
-            if sc > best:
-                best, end = sc, j
+            hit = process.extractOne(joined, variants, scorer=fuzz.ratio)
+            if hit is not None and hit[1] / 100.0 > best:
+                best, end = hit[1] / 100.0, j
         if best >= GUIDANCE_SCORE:
             i = end + 1
             continue

@@ -49,6 +49,14 @@ def years(text: str) -> list[int]:
 _DIGITS = re.compile(r"\d+")
 
 
+@lru_cache(maxsize=65536)
+def _numbers(c: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Digit runs and years of a canonical label (memoised: labels are compared many times)."""
+    if not any(ch.isdigit() for ch in c):
+        return (), ()
+    return tuple(_DIGITS.findall(c)), tuple(YEAR.findall(c))
+
+
 def digits_conflict(ca: str, cb: str) -> bool:
     """Whether two canonical labels name different things by their numbers.
 
@@ -58,10 +66,9 @@ def digits_conflict(ca: str, cb: str) -> bool:
     run differs. One label's runs being a part of the other's (``（200字以内）`` deleted by
     the applicant) is no conflict: the fuzzy score decides and flags that.
     """
-    da, db = _DIGITS.findall(ca), _DIGITS.findall(cb)
+    (da, ya), (db, yb) = _numbers(ca), _numbers(cb)
     if da == db:
         return False
-    ya, yb = YEAR.findall(ca), YEAR.findall(cb)
     if ya and yb and ya != yb:
         return True
     if len(da) == len(db):
@@ -79,7 +86,7 @@ def score(a: str, b: str) -> float:
         return 0.0
     if ca == cb:
         return 1.0
-    if digits_conflict(ca, cb):
+    if _numbers(ca)[0] != _numbers(cb)[0] and digits_conflict(ca, cb):
         return 0.0
     return fuzz.ratio(ca, cb) / 100.0
 
@@ -98,6 +105,6 @@ def line_score(cell_text: str, label: str) -> float:
                 # a label that is only one line of a larger cell ranks below a cell that is the label
                 if c == cl:
                     best = max(best, 0.97)
-                elif not digits_conflict(c, cl):
+                elif _numbers(c)[0] == _numbers(cl)[0] or not digits_conflict(c, cl):
                     best = max(best, 0.97 * fuzz.ratio(c, cl) / 100.0)
     return best

@@ -62,6 +62,7 @@ def clear_caches() -> None:
     text.score.cache_clear()
     text.line_score.cache_clear()
     text.canon.cache_clear()
+    text._numbers.cache_clear()
 
 
 def timed(fn, files: list[Path], repeat: int) -> float:
