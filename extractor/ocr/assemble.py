@@ -29,6 +29,7 @@ RUNS_ON: "weakref.WeakKeyDictionary[Cell, bool]" = weakref.WeakKeyDictionary()
 SEAL_SHARE = 0.004  # share of red pixels in a cell that counts as a seal over it
 SEAL_FACTOR = 0.85
 CROSSING_FACTOR = 0.85
+DOUBT = 0.85  # source confidence of a cell with a geometric or textual reason to doubt it (below 0.9: review)
 
 
 def char_confidence(p: float) -> float:
@@ -106,7 +107,18 @@ _DASH_ONLY = re.compile(r"^\s*(一{1,2})\s*$")
 DASH_WORDS = {"中国一东盟": "中国—东盟", "中国一中亚": "中国—中亚", "中国一阿拉伯": "中国—阿拉伯", "中国一东欧": "中国—东欧"}
 
 
+# a date as typed in a period: 2025年7月 / 2025.07 / 2025-7-1 / 2025/07 (a period is a pair of these)
+_DATE = r"(?:19|20)\d{2}\s*(?:[年.．/-]\s*\d{1,2}\s*月?(?:\s*[.．/-]?\s*\d{1,2}\s*日?)?|年)?"
+# 一 between two dates is the period's dash (一 never stands there: "2025年7月一2028年12月")
+_DASH_BETWEEN_DATES = re.compile(rf"({_DATE})\s*一\s*(?=(?:19|20)\d{{2}})")
+# two dates and nothing between them but a line break or spaces: the period's dash was not read
+_BARE_PERIOD = re.compile(rf"^\s*{_DATE}\s+{_DATE}\s*$")
+
+
 def fix_dashes(text: str) -> str:
+    """一 (one) read where only a dash makes sense (between digits, between the two dates of a period, alone in a
+    cell, in a few fixed names) becomes the dash."""
+    text = _DASH_BETWEEN_DATES.sub(lambda m: m.group(1).rstrip() + "—", text)
     text = _DASH_BETWEEN_DIGITS.sub("—", text)
     m = _DASH_ONLY.match(text)
     if m:
@@ -199,6 +211,9 @@ def page_blocks(p: PageOCR) -> list[Block]:
             probs = [q for it in items for q in it[3]]
             mark_conf = min((it[4] for it in items if it[5]), default=1.0)
             conf, notes = cell_confidence(probs, reg.red if reg else 0.0, bool(reg and reg.crossing and text), mark_conf)
+            if _BARE_PERIOD.match(text):
+                conf = min(conf, DOUBT)
+                notes.append("OCR: two dates with no dash read between them (a period's dash may be lost)")
             if not text:
                 conf, notes = (0.85, ["OCR: a red seal covers the cell"]) if reg and reg.red >= 0.02 else (1.0, [])
             cell = Cell(row=gc.row, col=gc.col, rowspan=gc.rowspan, colspan=gc.colspan, text=text, page=p.page,
