@@ -110,7 +110,7 @@ def test_too_few_cells_ran_is_a_new_row_but_flagged():
     t = _run(n, {f"上{i}" for i in range(n)})
     assert t.n_rows == 3
     vals = [c for c in t.cells if c.row >= 1 and c.text.strip()]
-    assert vals and all(c.confidence == SPLIT_DOUBT and c.notes for c in vals)
+    assert vals and all(c.confidence == 0.6 == SPLIT_DOUBT and c.notes for c in vals)  # the confidence reported
     assert SPLIT_DOUBT < OK_CONFIDENCE
 
 
