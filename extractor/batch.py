@@ -32,7 +32,7 @@ from typing import Callable
 
 from .contract import ErrorItem, Result, Source
 from .emit import TMP_PREFIX, read_result, write_atomic, write_csv, write_xlsx
-from .intake import RESERVED, Intake, Item, Limits, Package
+from .intake import RESERVED, Intake, Item, IntakeLimits, Package
 from .pool import Bounds, LocalPool, RayPool
 from .report import append_values, write_html, write_wide_xlsx
 
@@ -53,7 +53,7 @@ class BatchSettings:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     """worker processes (``--workers``)"""
     bounds: Bounds = field(default_factory=Bounds)
-    limits: Limits = field(default_factory=Limits)
+    limits: IntakeLimits = field(default_factory=IntakeLimits)
     template: str | None = None
     maps_dir: Path | None = None
     pages: int | None = None

@@ -79,7 +79,7 @@ def main() -> None:
               help="seconds one document may take before its worker is stopped (error: time_limit)")
 @click.option("--memory-limit", type=click.IntRange(min=0), default=Bounds.memory_limit_mb, show_default=True,
               help="MiB of memory per worker (0: no cap; error: memory_limit)")
-@click.option("--pages", type=click.IntRange(min=1), default=None, help="read at most this many pages per document")
+@click.option("--pages", type=click.IntRange(min=1), default=None, help="read only the first N pages of each document (long documents)")
 @click.option("--force", is_flag=True, help="redo every package, even those already complete in OUTDIR")
 @click.option("--one-package", is_flag=True, help="a folder given is one package (default: a folder of packages)")
 @click.option("--ray", "ray_address", metavar="ADDRESS|auto", default=None,
@@ -110,7 +110,7 @@ def extract(files: tuple[Path, ...], outdir: Path, template: str | None, csv_pat
 def _extract(files: list[Path], outdir: Path, settings: BatchSettings, quiet: bool) -> None:
     tty = err.is_terminal and not quiet
     if settings.pages and not pages_supported():
-        err.print("note: --pages is not passed on yet (the loaders do not take max_pages); every page is read",
+        err.print("note: --pages is not passed on (extractor.api.extract takes no pages); every page is read",
                   highlight=False)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=err, disable=not tty) as bar:

@@ -9,7 +9,7 @@ A *package* is one application as the applicant sent it. What counts as one:
 * a **.zip given as input** is one package; any **other file given as input** is a package of its own.
 
 Inside a package everything is one application: sub-folders are walked, nested zips are opened (up to
-:attr:`Limits.max_zip_depth`). Every file found gets an :class:`Item`; those that are refused before
+:attr:`IntakeLimits.max_zip_depth`). Every file found gets an :class:`Item`; those that are refused before
 reading (special files, unsafe or encrypted zip entries, too deep, too large, unreadable) carry their
 record already (``skipped`` / ``error``). Nothing here reads a document: see :mod:`extractor.triage`.
 
@@ -34,7 +34,7 @@ CHUNK = 1 << 20  # bytes read at a time when hashing / unpacking
 
 
 @dataclass
-class Limits:
+class IntakeLimits:
     """Batch-level limits on what is unpacked (the loaders have their own per-document limits)."""
 
     max_zip_depth: int = 3
@@ -201,9 +201,9 @@ def unsafe_entry(name: str) -> bool:
 class Intake:
     """Walks the inputs into packages. ``tmp`` is a private folder where zip members are unpacked."""
 
-    def __init__(self, tmp: Path, limits: Limits | None = None) -> None:
+    def __init__(self, tmp: Path, limits: IntakeLimits | None = None) -> None:
         self.tmp = tmp
-        self.limits = limits or Limits()
+        self.limits = limits or IntakeLimits()
         self.claims = Claims()
         self._n = 0
 
@@ -292,7 +292,7 @@ class Intake:
         if len(pkg.items) >= self.limits.max_package_files and it.status is None:
             it.status, it.reason = "skipped", "too_many_files"
             it.message = (f"more than {self.limits.max_package_files} files in the package "
-                          f"(Limits.max_package_files); raise it to read them")
+                          f"(IntakeLimits.max_package_files); raise it to read them")
             it.path = None
         pkg.items.append(it)
         return it
@@ -347,7 +347,7 @@ class Intake:
     def _zip(self, pkg: Package, zpath: Path, rel: str, display: str, depth: int) -> None:
         if depth > self.limits.max_zip_depth:
             self._add(pkg, rel + "/", display + "/", status="skipped", reason="zip_depth",
-                      message=f"zip nested deeper than {self.limits.max_zip_depth} (Limits.max_zip_depth): not opened")
+                      message=f"zip nested deeper than {self.limits.max_zip_depth} (IntakeLimits.max_zip_depth): not opened")
             return
         try:
             z = zipfile.ZipFile(zpath)
@@ -385,7 +385,7 @@ class Intake:
                 except _TooLarge:
                     self._add(pkg, r, d, status="skipped", reason="too_large",
                               message=f"unpacking would pass {self.limits.max_unpacked_mb} MiB for this package "
-                                      f"(Limits.max_unpacked_mb); raise it to read this file")
+                                      f"(IntakeLimits.max_unpacked_mb); raise it to read this file")
                     continue
                 except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError, NotImplementedError) as e:
                     target.unlink(missing_ok=True)

@@ -199,12 +199,12 @@ def evidence(path: Path, name: str) -> Evidence:
 
 # ---------------------------------------------------------------- the per-file job (runs in a worker)
 def pages_supported() -> bool:
-    """Whether :func:`extractor.api.extract` takes ``max_pages`` (the loaders' page limit) yet."""
+    """Whether :func:`extractor.api.extract` takes ``pages`` (1-based pages to read, passed to the loaders)."""
     import inspect
 
     from .api import extract
 
-    return "max_pages" in inspect.signature(extract).parameters
+    return "pages" in inspect.signature(extract).parameters
 
 
 def process(task: dict) -> dict:
@@ -230,7 +230,7 @@ def process(task: dict) -> dict:
         else:
             kw = {"template": forced, "maps_dir": task.get("maps_dir")}
             if task.get("pages") and pages_supported():
-                kw["max_pages"] = task["pages"]
+                kw["pages"] = list(range(1, int(task["pages"]) + 1))
             res = extract(path, **kw)
             res.source.path = task["display"]
             res.source.name = task["name"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.intake import NAME_MAX_BYTES, Intake, Limits, console_safe, safe_name, unsafe_entry
+from extractor.intake import NAME_MAX_BYTES, Intake, IntakeLimits, console_safe, safe_name, unsafe_entry
 from extractor.triage import FORM_MIN_SCORE, kind_of, text_score
 
 
@@ -105,7 +105,7 @@ def _nest(tmp: Path, depth: int) -> Path:
 @pytest.mark.parametrize("depth,opened", [(3, True), (4, False)])
 def test_zip_depth_boundary(tmp_path: Path, depth: int, opened: bool):
     z = _nest(tmp_path, depth)
-    pkg = Intake(tmp_path / "t", Limits(max_zip_depth=3)).packages([z])[0]
+    pkg = Intake(tmp_path / "t", IntakeLimits(max_zip_depth=3)).packages([z])[0]
     forms = [it for it in pkg.items if it.rel.endswith("form.docx") and it.status is None]
     assert bool(forms) is opened
     assert any(it.reason == "zip_depth" for it in pkg.items) is (not opened)
@@ -116,7 +116,7 @@ def test_package_files_boundary(tmp_path: Path, n: int, refused: int):
     with zipfile.ZipFile(tmp_path / "p.zip", "w") as zf:
         for k in range(n):
             zf.writestr(f"f{k}.docx", f"{k}")
-    pkg = Intake(tmp_path / "t", Limits(max_package_files=3)).packages([tmp_path / "p.zip"])[0]
+    pkg = Intake(tmp_path / "t", IntakeLimits(max_package_files=3)).packages([tmp_path / "p.zip"])[0]
     assert len(pkg.items) == n
     assert sum(it.reason == "too_many_files" for it in pkg.items) == refused
 
@@ -125,7 +125,7 @@ def test_package_files_boundary(tmp_path: Path, n: int, refused: int):
 def test_unpacked_bytes_boundary(tmp_path: Path, size: int, refused: bool):
     with zipfile.ZipFile(tmp_path / "p.zip", "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("big.pdf", b"\0" * size)  # deflates to ~1 KB: the cap counts what is unpacked
-    pkg = Intake(tmp_path / "t", Limits(max_unpacked_mb=1)).packages([tmp_path / "p.zip"])[0]
+    pkg = Intake(tmp_path / "t", IntakeLimits(max_unpacked_mb=1)).packages([tmp_path / "p.zip"])[0]
     assert (pkg.items[0].reason == "too_large") is refused
     assert (pkg.items[0].size == size) is (not refused)
 
