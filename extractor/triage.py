@@ -10,7 +10,9 @@ Evidence, cheapest first:
 4. a **scan or photo** (image file, PDF page without text): OCR of only the top
    :data:`TOP_FRACTION` of the first page at :data:`TOP_DPI` (a title is there; a few lines, < 1 s).
 
-The score is 0–1; a file is read as a form when its score is at least :data:`FORM_MIN_SCORE`.
+The score is 0–1; a file is read as a form when its score is at least :data:`FORM_MIN_SCORE`. One read as a
+form that turns out to be no known form is an attachment when its score was below :data:`FORM_SURE_SCORE`
+(a Word letter), else an ``error: unknown_template`` (it has a form's title or name: the desk must see it).
 Attachments are never OCR'd beyond that top strip. :func:`process` is the job a worker runs per file.
 """
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 from .text import canon
 
 FORM_MIN_SCORE = 0.5  # score (0–1) from which a non-Word file is read in full as a form
+FORM_SURE_SCORE = 0.55  # score from which a file that is no known form is an error (unknown_template), not an attachment
 TOP_FRACTION = 0.3  # share of the first page's height OCR'd to find a title (scans, photos)
 TOP_DPI = 110.0  # dots per inch the first page of a scanned PDF is rendered at for that strip
 TOP_MAX_WIDTH = 1400  # pixels: wider images (photos) are scaled down to this before the strip is read
@@ -62,13 +65,14 @@ def kind_of(text: str) -> str | None:
     return None
 
 
-def _titles():  # noqa: ANN202
+def _titles(maps_dir: str | None = None):  # noqa: ANN202
     from .maps import load_maps
 
-    return [(m.template, [canon(t) for t in m.identify.titles], [canon(k) for k in m.identify.keywords]) for m in load_maps()]
+    return [(m.template, [canon(t) for t in m.identify.titles], [canon(k) for k in m.identify.keywords])
+            for m in load_maps(maps_dir)]
 
 
-def text_score(text: str, titles=None) -> tuple[float, str | None]:  # noqa: ANN001
+def text_score(text: str, titles=None, maps_dir: str | None = None) -> tuple[float, str | None]:  # noqa: ANN001
     """How much ``text`` (a name, a first page, a top strip) looks like a known form: 0–1 and which form.
 
     A form's title line found (fuzzy ≥ 0.8) scores 0.6 + 0.4 × its keyword share; a generic form word
@@ -80,7 +84,7 @@ def text_score(text: str, titles=None) -> tuple[float, str | None]:  # noqa: ANN
     if not c:
         return 0.0, None
     best, which = 0.0, None
-    for tid, ts, kws in titles if titles is not None else _titles():
+    for tid, ts, kws in titles if titles is not None else _titles(maps_dir):
         t = max((fuzz.partial_ratio(x, c) / 100.0 if len(c) >= 4 and len(x) >= 4 else 0.0) for x in ts) if ts else 0.0
         kw = sum(1 for k in kws if k and k in c) / len(kws) if kws else 0.0
         s = 0.6 + 0.4 * kw if t >= 0.8 else 0.3 * kw
@@ -167,10 +171,12 @@ def ocr_top(path: Path, is_pdf: bool) -> str:
     return "\n".join(r.text for r in eng.recognize(crops))
 
 
-def evidence(path: Path, name: str) -> Evidence:
-    """Cheap evidence for one file (see the module doc). Never reads more than the first page."""
+def evidence(path: Path, name: str, maps_dir: str | None = None) -> Evidence:
+    """Cheap evidence for one file (see the module doc). Never reads more than the first page.
+    ``maps_dir``: the maps whose titles and keywords count (None: ``$EXTRACTOR_MAPS`` or the bundled ones)."""
     suffix = Path(name).suffix.lower()
-    n_score, n_tid = text_score(Path(name).stem)
+    titles = _titles(maps_dir)
+    n_score, n_tid = text_score(Path(name).stem, titles)
     n_kind = kind_of(Path(name).stem)
     if n_kind:
         n_score = min(n_score, 0.3)  # 营业执照.pdf is an attachment, whatever else its name says
@@ -188,7 +194,7 @@ def evidence(path: Path, name: str) -> Evidence:
         text, _ = pdf_first_page(path)
     if len("".join(text.split())) < TEXT_MIN_CHARS:
         text, how = ocr_top(path, is_pdf), "ocr-top"
-    t_score, t_tid = text_score(text)
+    t_score, t_tid = text_score(text, titles)
     t_kind = kind_of(text)
     if t_kind and t_score < 0.6:  # no form title found: a generic word in a letter or a licence is no form
         t_score = min(t_score, 0.3)
@@ -222,7 +228,7 @@ def process(task: dict) -> dict:
     rec: dict = {"status": "error", "code": "", "message": "", "kind": None, "score": 0.0, "template": None,
                  "evidence": "", "result": None}
     try:
-        ev = evidence(path, task["name"])
+        ev = evidence(path, task["name"], task.get("maps_dir"))
         rec.update(score=ev.score, template=ev.template, evidence=ev.how, kind=ev.kind)
         forced = task.get("template")
         if ev.score < FORM_MIN_SCORE:
@@ -239,7 +245,7 @@ def process(task: dict) -> dict:
                 rec.update(status="converted", template=res.template.id if res.template else None,
                            score=res.template.score if res.template else ev.score)
                 rec["result"] = res.model_dump_json(indent=1)
-            elif code == "unknown_template" and ev.how in ("word", "text", "ocr-top", "name"):
+            elif code == "unknown_template" and ev.score < FORM_SURE_SCORE:  # e.g. a letter written in Word
                 rec.update(status="attachment", code=code, message=res.errors[0].message.splitlines()[0])
             else:
                 rec.update(status="error", code=code or res.status,

@@ -346,3 +346,28 @@ def test_sigterm_writes_reports_and_cleans_temp(tmp_path: Path):
     assert (tmp_path / "out" / "_batch" / "report.html").exists()
     assert (tmp_path / "out" / "_batch" / "values.csv").exists()
     assert not list(tmpdir.glob("extractor-batch-*"))
+
+
+@pytest.mark.parametrize("score,outcome", [(0.549, "attachment"), (0.55, "error: unknown_template")])
+def test_unknown_word_file_attachment_or_error_boundary(tmp_path: Path, monkeypatch, score: float, outcome: str):
+    """A Word file that is no known form: an attachment (a letter) below 0.55, an error when it looked like a form."""
+    import docx
+
+    import extractor.triage as triage
+
+    d = docx.Document()
+    d.add_paragraph("关于推荐的说明")
+    d.save(tmp_path / "x.docx")
+    monkeypatch.setattr(triage, "evidence", lambda p, n, m=None: triage.Evidence(score, None, "letter", "word"))
+    rec = triage.process({"path": str(tmp_path / "x.docx"), "name": "x.docx", "display": "x.docx", "sha256": ""})
+    assert rec["status"] + (f": {rec['code']}" if rec["status"] == "error" else "") == outcome
+    assert triage.FORM_SURE_SCORE == 0.55
+
+
+def test_pages_passed_to_the_loaders(tmp_path: Path):
+    """--pages 1 reads only the first page of a 21-page form: not enough to identify it."""
+    pdf = SAMPLES / "pdf" / "prov-cluster-2025-long.pdf"
+    r = CliRunner().invoke(main, ["extract", str(pdf), "-o", str(tmp_path), "-q", "-j", "1", "--pages", "1"])
+    assert r.exit_code == 1
+    rec = _by_path(_summary(tmp_path, pdf.name))[pdf.name]
+    assert rec["outcome"] == "error: unknown_template" and rec["score"] >= 0.6
