@@ -195,8 +195,8 @@ def existing(out: Path) -> list[tuple]:
 
 
 def measure_one(args) -> dict:
-    r = mc.measure_one(args)
-    return r
+    """Extract one file and put every truth value in a bucket (``measure_corpus.measure_one``)."""
+    return mc.measure_one(args)
 
 
 def main(argv=None) -> int:
@@ -245,7 +245,12 @@ def main(argv=None) -> int:
         with ProcessPoolExecutor(max_workers=a.jobs) as ex:
             results = list(ex.map(measure_one, tasks))
     else:
-        results = [measure_one(t) for t in tasks]
+        results = []
+        for k, t in enumerate(tasks, 1):
+            results.append(measure_one(t))
+            wbo = sum(o["bucket"] == "wrong_ok" for o in results[-1]["outcomes"])
+            print(f"  [{k}/{len(tasks)}] {Path(t[0]).name}: {results[-1]['seconds']:.1f} s, wrong-but-ok {wbo}",
+                  flush=True)
     print(f"  extracted in {time.time() - t1:.0f} s ({(time.time() - t1) / max(n_pages, 1):.2f} s/page)", flush=True)
 
     agg = mc.summarise(results)

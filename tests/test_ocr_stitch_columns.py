@@ -52,3 +52,37 @@ def test_align_tolerance_boundaries():
 def test_same_lines_merge_as_before():
     t, header, row = _merged([50, 250, 350, 450, 550])
     assert t.n_cols == 4 and [row[v].col for v in ("2.1", "2.2", "2.3")] == [header[y] for y in HEAD[1:]]
+
+
+# ---------------------------------------------------------------- list rows at a page break (issue 9, family 6)
+from extractor.ocr.assemble import DOUBT, RUNS_ON, SPLIT_NOTE, _join_lines  # noqa: E402
+
+
+def _list(rows: list[list[str]], page: int, top: float) -> Table:
+    return _table([0, 40, 200, 300], rows, top, page)
+
+
+def test_numbered_row_below_is_a_new_row_even_when_text_ran_to_the_edge():
+    a = _list([["序号", "企业名称", "产品"], ["1", "株洲卓越机电集团有限公司", "城轨车辆"]], 1, 700)
+    b = _list([["2", "株洲海纳电力机车集团有限公司", "IGBT 模块"]], 2, 72)
+    RUNS_ON[a.cells[4]] = True  # the long name filled its cell
+    m = merge_tables(a, b, cut=True)
+    assert m.n_rows == 3 and m.at(1, 1).text == "株洲卓越机电集团有限公司" and m.at(2, 0).text == "2"
+
+
+def test_row_joined_on_running_text_alone_is_doubted():
+    a = _list([["序号", "企业名称", "产品"], ["1", "株洲卓越机电集团有限", "城轨车辆"]], 1, 700)
+    b = _list([["x", "公司", "整车"]], 2, 72)
+    RUNS_ON[a.cells[4]] = True
+    m = merge_tables(a, b, cut=True)
+    assert m.n_rows == 2 and m.at(1, 1).text == "株洲卓越机电集团有限公司"
+    assert m.at(1, 1).confidence <= DOUBT and SPLIT_NOTE in m.at(1, 1).notes
+
+
+def test_a_key_line_keeps_its_line_break():
+    # '数量：3个' below a line that ran to the cell edge starts a fill-in of its own (not the wrapped name)
+    items = [(0, (10, 0, 296, 28), "名称：广西日用陶瓷工程技术研究中心、广西陶瓷产品", [], 1.0, 0),
+             (1, (10, 30, 120, 58), "数量：3个", [], 1.0, 0)]
+    assert _join_lines(items, 300, 28.0, 10) == "名称：广西日用陶瓷工程技术研究中心、广西陶瓷产品\n数量：3个"
+    items[1] = (1, (10, 30, 120, 58), "质量检验检测中心", [], 1.0, 0)
+    assert _join_lines(items, 300, 28.0, 10) == "名称：广西日用陶瓷工程技术研究中心、广西陶瓷产品质量检验检测中心"

@@ -91,7 +91,7 @@ def _join_lines(items: list, right_edge: float | None, text_h: float, left_edge:
             indented = left_edge is not None and x0 > left_edge + 1.5 * text_h
             if indented and right_edge is not None and abs((x0 + x1) / 2 - (left_edge + right_edge) / 2) < text_h:
                 indented = False  # centred text: the rest of a wrapped line, not a new indented paragraph
-            sep = "" if wrapped and not indented and not _starts_item(line) else "\n"
+            sep = "" if wrapped and not indented and not _starts_item(line) and not _KEY_LINE.match(line) else "\n"
             if sep == "" and _latin_edge(out, line):
                 sep = ""
             out += sep + line
@@ -307,6 +307,8 @@ PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*$|^第\s*\d+\
 
 # a cell that starts like this goes on from the cell above (a note or a seal line of the same label)
 _GOES_ON = re.compile(r"^[（(]\s*(注|备注|说明|需|含|包括|不含|如|单位盖章|盖章|签字|签章)")
+_ROW_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
+SPLIT_NOTE = "OCR: row joined with the next page's first row (text ran to the cell edge; it may be a new row)"
 SPLIT_GAP = 30.0  # pt: a row cut by the page break ends this close to the lowest content of any page
 # pt: column lines of two parts of a table closer than this are the same line (the PDF stitcher's 2.5 pt plus the
 # jitter of lines found on a deskewed scan at 200 dpi: ±1.5 px ≈ 0.5 pt, measured on the sample scans)
@@ -407,16 +409,24 @@ def merge_tables(a: Table, b: Table, tol: float = 4.0, cut: bool = True) -> Tabl
         both = [(c, d) for c, d in pairs if c.text.strip() and d.text.strip()]
         label_join = bool(pairs) and not absorbed and len(pairs) > 1 and pairs[0][0].text.strip() \
             and pairs[0][1].text.strip() and RUNS_ON.get(pairs[0][0], False) and pairs[0][1].rowspan > 1
-        split = not label_join and cut and bool(pairs) and below_only_under_text and (
+        strong = bool(pairs) and (
             (not pairs[0][1].text.strip() and bool(pairs[0][0].text.strip()))  # the row's label cell empty below
-            or any(RUNS_ON.get(c, False) for c, _ in both)  # text above ran on into the next page
             or bool(_GOES_ON.match(pairs[0][1].text))  # the label goes on: （注：…） （需…）
-            or (len(pairs) == 1 and pairs[0][0].text.count("\n") >= 2)  # a text box of several lines goes on
             or (last <= 2 and any(c.text.strip() and not d.text.strip() for c, d in pairs)))  # a header row cut
+        weak = bool(pairs) and (any(RUNS_ON.get(c, False) for c, _ in both)  # text above ran on into the next page
+                                or (len(pairs) == 1 and pairs[0][0].text.count("\n") >= 2))  # a box goes on
+        # a row number of its own below (序号 1, 2 …, other than the one above): a new row, never the rest of one
+        new_row = bool(pairs) and bool(_ROW_NUMBER.match(pairs[0][0].text)) and bool(
+            _ROW_NUMBER.match(pairs[0][1].text)) and pairs[0][0].text.strip() != pairs[0][1].text.strip()
+        split = not label_join and not new_row and cut and bool(pairs) and below_only_under_text and (strong or weak)
         if split:  # one row cut in two: the lower part's text goes on in the cells above
             for c, d in pairs:
                 _append(c, d)
                 absorbed[id(d)] = c
+            if not strong and pairs[0][1].text.strip():  # only text running to an edge says so: maybe a new row
+                for c, _d in pairs:
+                    c.confidence = min(c.confidence, DOUBT)
+                    c.notes.append(SPLIT_NOTE)
             shift = a.n_rows - 1
         elif label_join:
             c, d = pairs[0]  # a label running on over the break, beside new rows: one label spanning them
