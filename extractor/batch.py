@@ -69,7 +69,10 @@ class BatchSettings:
 
     def key(self) -> dict:
         """What must be equal for an earlier output to be reused."""
-        return {"template": self.template, "pages": self.pages, "maps": str(self.maps_dir) if self.maps_dir else None}
+        from .maps import MAPS_ENV
+
+        maps = self.maps_dir or os.environ.get(MAPS_ENV) or None  # the folder in effect (None: the bundled maps)
+        return {"template": self.template, "pages": self.pages, "maps": str(Path(maps).resolve()) if maps else None}
 
 
 @dataclass
