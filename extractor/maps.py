@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import logging
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,10 +39,14 @@ from .mapspec import (
     NarrativeSection,
     ParagraphSection,
     TableMap,
+    Vocabulary,
 )
 
+_log = logging.getLogger("extractor.maps")
 MAPS_ENV = "EXTRACTOR_MAPS"
 CATALOGUE_FILE = "catalogue.yaml"
+VOCABULARY_FILE = "vocabulary.yaml"
+DATA_FILES = (CATALOGUE_FILE, VOCABULARY_FILE)  # in a maps folder, beside the maps
 _keep_extracted = contextlib.ExitStack()
 atexit.register(_keep_extracted.close)
 
@@ -120,11 +125,20 @@ def _read_yaml(path: Path) -> object:
 
 
 def load_map(path: Path) -> TableMap:
-    """Read and validate one map file. Raises :class:`MapError` if it cannot be read or is not a valid map."""
+    """Read and validate one map file. Raises :class:`MapError` if it cannot be read or is not a valid map
+    (its ``rules`` included: a rule naming an ID the map does not read, a period it is never read for, an
+    unknown list or heading is a map error naming the rule)."""
     try:
-        return TableMap.model_validate(_read_yaml(path))
+        m = TableMap.model_validate(_read_yaml(path))
     except ValidationError as e:
         raise MapError(f"{path}: invalid map: {_one_line(e)}") from e
+    from .rules import problems
+
+    bad = problems(m)
+    if bad:
+        more = f" (+{len(bad) - 3} more)" if len(bad) > 3 else ""
+        raise MapError(f"{path}: invalid rules: {'; '.join(bad[:3])}{more}")
+    return m
 
 
 def load_maps(maps_dir: str | os.PathLike[str] | None = None) -> tuple[TableMap, ...]:
@@ -138,7 +152,7 @@ def load_maps(maps_dir: str | os.PathLike[str] | None = None) -> tuple[TableMap,
 
 @lru_cache(maxsize=None)
 def _load_maps(maps_dir: Path) -> tuple[TableMap, ...]:
-    files = sorted(p for p in maps_dir.glob("*.yaml") if p.name != CATALOGUE_FILE)
+    files = sorted(p for p in maps_dir.glob("*.yaml") if p.name not in DATA_FILES)
     if not files:
         raise MapError(f"{maps_dir}: no layout maps (<template>.yaml) in this maps folder")
     maps = tuple(load_map(p) for p in files)
@@ -147,6 +161,8 @@ def _load_maps(maps_dir: Path) -> tuple[TableMap, ...]:
         if m.template in seen:
             raise MapError(f"{maps_dir}: template id {m.template!r} defined twice")
         seen.add(m.template)
+    for w in keyword_warnings(maps):
+        _log.warning("%s: %s", maps_dir, w)
     return maps
 
 
@@ -181,7 +197,16 @@ def _load_catalogue(maps_dir: Path) -> dict[str, Indicator]:
         if ind.id in out:
             raise MapError(f"{path}: indicator {ind.id!r} defined twice")
         out[ind.id] = ind
+    _CATALOGUE_DIRS[id(out)] = maps_dir
     return out
+
+
+_CATALOGUE_DIRS: dict[int, Path] = {}
+
+
+def maps_dir_of(catalogue: dict[str, Indicator]) -> Path | None:
+    """The maps folder a catalogue returned by :func:`load_catalogue` was read from (``None``: not one of ours)."""
+    return _CATALOGUE_DIRS.get(id(catalogue))
 
 
 @dataclass(frozen=True)
@@ -220,3 +245,117 @@ def places(m: TableMap) -> list[Place]:
 
 def list_tables(m: TableMap) -> list[tuple[str, list[str]]]:
     return [(s.table, [c.label for c in s.columns]) for s in m.sections if isinstance(s, ListSection)]
+
+
+# ---------------------------------------------------------------- vocabulary, rules, check-maps warnings
+def _read_vocabulary(path: Path) -> Vocabulary:
+    try:
+        return Vocabulary.model_validate(_read_yaml(path))
+    except ValidationError as e:
+        raise MapError(f"{path}: invalid vocabulary: {_one_line(e)}") from e
+
+
+@lru_cache(maxsize=None)
+def bundled_vocabulary() -> Vocabulary:
+    """The vocabulary shipped with the package (``extractor/table_maps/vocabulary.yaml``)."""
+    return _read_vocabulary(MAPS_DIR / VOCABULARY_FILE)
+
+
+def load_vocabulary(maps_dir: str | os.PathLike[str] | None = None) -> Vocabulary:
+    """The maps folder's ``vocabulary.yaml`` if it has one, else the bundled vocabulary.
+
+    Units and empty tokens are read by :mod:`extractor.normalize` from the bundled file at import (a
+    folder's own units are not used for parsing yet); rule words, share/change words and name separators
+    come from this function.
+    """
+    return _load_vocabulary(maps_dir_from(maps_dir))
+
+
+@lru_cache(maxsize=None)
+def _load_vocabulary(maps_dir: Path) -> Vocabulary:
+    path = maps_dir / VOCABULARY_FILE
+    return _read_vocabulary(path) if path.is_file() else bundled_vocabulary()
+
+
+def periods_of(m: TableMap) -> dict[str, set[int | None]]:
+    """Every indicator ID the map reads with the periods it is read for (years of the map's edition)."""
+    from .text import years
+
+    def resolve(p: int | str | None, label: str, heading: str) -> int | None:
+        if isinstance(p, int):
+            return p
+        if isinstance(p, str):
+            s = p.strip()
+            if s.startswith("edition"):
+                return m.edition_year + int(s[len("edition"):] or 0)
+            ys = years(heading if s == "heading" else s)
+            return ys[0] if ys else None
+        ys = years(label)
+        return ys[-1] if ys else None
+
+    out: dict[str, set[int | None]] = {}
+    for s in m.sections:
+        if isinstance(s, (FormSection, ParagraphSection)):
+            for f in s.fields:
+                out.setdefault(f.id, set()).add(resolve(f.period if f.period is not None else s.period,
+                                                        f.label.split("/")[-1], s.table))
+        elif isinstance(s, GridSection):
+            for r in s.rows:
+                for c in s.columns:
+                    if r.columns is None or c.label in r.columns:
+                        out.setdefault(r.id + c.suffix, set()).add(resolve(c.period, c.label, s.table))
+        elif isinstance(s, ListSection):
+            for c in s.columns:
+                if c.id:
+                    out.setdefault(c.id, set()).add(resolve(c.period, c.label, s.table))
+            if s.total:
+                by_label = {c.label: c for c in s.columns}
+                for lab in s.total.columns:
+                    c = by_label.get(lab)
+                    if c is not None:
+                        out.setdefault((c.id or s.id) + s.total.suffix, set()).add(resolve(c.period, c.label, s.table))
+        elif isinstance(s, NarrativeSection):
+            out.setdefault(s.id, set()).add(None)
+    return out
+
+
+def rule_problems(m: TableMap, catalogue: dict[str, Indicator]) -> list[str]:
+    """Errors in a map's ``rules`` (unknown IDs, periods never read, unknown lists or headings), one line each."""
+    from .rules import problems
+
+    return [f"{m.template}: {p}" for p in problems(m, catalogue)]
+
+
+def keyword_warnings(maps: tuple[TableMap, ...] | list[TableMap], doc_texts: dict[str, str] | None = None) -> list[str]:
+    """Warnings for identification keywords that are not distinctive: a keyword of one map that another map
+    also lists or prints (in its title, headings, labels), so it cannot tell the two forms apart."""
+    from .text import canon
+
+    def printed(m: TableMap) -> str:
+        parts = [m.title, *m.identify.titles, *m.identify.keywords]
+        for s in m.sections:
+            parts += [s.table, *s.match, *s.anchors]
+            for f in getattr(s, "fields", []) or []:
+                parts.append(f.label)
+            for r in getattr(s, "rows", []) or []:
+                parts.append(r.label)
+            for c in getattr(s, "columns", []) or []:
+                parts.append(c.label)
+        return canon("\n".join(parts))
+
+    texts = {m.template: printed(m) for m in maps}
+    out: list[str] = []
+    for m in maps:
+        shared = []
+        for k in m.identify.keywords:
+            ck = canon(k)
+            others = [o.template for o in maps if o.template != m.template and ck and ck in texts[o.template]]
+            if others:
+                shared.append(f"{k!r} (also in {', '.join(others)})")
+        if shared:
+            out.append(f"{m.template}: {len(shared)} of {len(m.identify.keywords)} identify keywords are not "
+                       f"distinctive: " + "; ".join(shared))
+        if len(shared) * 2 > len(m.identify.keywords):
+            out.append(f"{m.template}: most identify keywords are shared with other maps: this map may claim "
+                       f"their documents (add keywords only this form prints)")
+    return out

@@ -18,6 +18,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .rules import Rule
+
 ValueType = Literal[
     "text", "number", "integer", "percent", "choice", "choices", "date", "phone", "email", "postcode",
     "narrative", "pages",
@@ -93,8 +95,15 @@ class RowSpec(_Strict):
     required: bool = True
 
 
+def _default_total_label() -> str:
+    from .maps import bundled_vocabulary
+
+    return bundled_vocabulary().total_label
+
+
 class TotalSpec(_Strict):
-    label: str = Field("合计", description="text of the totals row's first cell")
+    label: str = Field(default_factory=lambda: _default_total_label(),
+                       description="text of the totals row's first cell (default: the vocabulary's total_label)")
     row_label: str = Field("", description="reported row_label of the totals row's fields")
     suffix: str = "_total"
     columns: list[str] = Field(description="column labels of the totals row that are fillable")
@@ -152,6 +161,11 @@ class TableMap(_Strict):
     edition_year: int
     identify: Identify
     sections: list[Section]
+    rules: list[Rule] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="cross-field rules the form's own words imply (sum, part_of, growth, ratio, count_matches, "
+                    "same_value, range, integer, decimals, required, chars, date_order); see extractor/rules/",
+    )
 
     def field_ids(self) -> list[str]:
         ids: list[str] = []
@@ -178,7 +192,32 @@ class Indicator(_Strict):
     type: ValueType
     unit: str | None = None
     note: str | None = None
+    min: float | None = Field(None, description="lowest allowed value (a rule for every form, e.g. shares: 0)")
+    max: float | None = Field(None, description="highest allowed value (e.g. shares: 100)")
+    decimals: int | None = Field(None, ge=0, description="at most this many decimals typed")
+    synonyms: list[str] = Field(default_factory=list, description="other names of the indicator in narratives")
 
 
 class Catalogue(_Strict):
     indicators: list[Indicator]
+
+
+class UnitWord(_Strict):
+    unit: str = Field(description="as typed or printed (亿元, %, 个 …)")
+    dimension: str = Field(description="units of one dimension convert into each other; 'count': measure words")
+    factor: float = Field(gt=0, description="factor to the dimension's base unit")
+
+
+class Vocabulary(_Strict):
+    """Words of the forms the code must not hard-wire (``table_maps/vocabulary.yaml``)."""
+
+    units: list[UnitWord] = Field(min_length=1)
+    empty_tokens: list[str] = Field(description="typed instead of a value: an explicit empty answer")
+    share_words: list[str] = Field(description="a percent label with one of these (and no change word) is a share")
+    change_words: list[str]
+    rule_words: dict[str, str] = Field(default_factory=dict, description="rule kind -> the form's word for it")
+    name_separators: list[str] = Field(min_length=1, description="between the names of a 名称 blank")
+    total_label: str = Field(description="first cell of a list's totals row when the map does not say")
+
+    def unit_table(self) -> dict[str, tuple[str, float]]:
+        return {u.unit: (u.dimension, u.factor) for u in self.units}

@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .contract import FieldValue, ListTable, Row, Text, Value
 from .mapping import Hit, ListHit, Mapped, TextHit, limit_of
-from .mapspec import Indicator
+from .maps import bundled_vocabulary, load_maps, load_vocabulary, maps_dir_of
+from .mapspec import Indicator, TableMap
 from .normalize import Parsed, parse, parse_checks, unit_from_label
 from .text import years
 
 OK_CONFIDENCE = 0.9
-SHARE_WORDS = re.compile(r"比重|比例|占比|普及率|利用率|应用率|比率")
-CHANGE_WORDS = re.compile(r"增速|增长|增幅|降低|下降")
+_VOCAB = bundled_vocabulary()
+SHARE_WORDS = re.compile("|".join(re.escape(w) for w in _VOCAB.share_words))  # legacy checks (maps without rules)
+CHANGE_WORDS = re.compile("|".join(re.escape(w) for w in _VOCAB.change_words))
 
 
 @dataclass
 class Context:
     catalogue: dict[str, Indicator]
     edition_year: int  # of the document (map edition + year shift)
+    table_map: TableMap | None = None  # the document's map (found from the catalogue's folder when not given)
 
 
 def _period(p: int | str | None, hit: Hit, ctx: Context) -> int | None:
@@ -157,7 +161,7 @@ def text_value(t: TextHit | Hit, ctx: Context) -> Text:
                 text=t.text, chars=chars, limit=t.limit, confidence=conf, status=status, reasons=reasons, page=t.page)
 
 
-def list_table(lh: ListHit, ctx: Context) -> tuple[ListTable, list[FieldValue]]:
+def list_table(lh: ListHit, ctx: Context, legacy: bool = True) -> tuple[ListTable, list[FieldValue]]:
     rows = []
     pairs: list[tuple[Value, Hit]] = []
     for i, rec in enumerate(lh.rows, start=1):
@@ -166,13 +170,19 @@ def list_table(lh: ListHit, ctx: Context) -> tuple[ListTable, list[FieldValue]]:
         rows.append(Row(row_index=i, cells={h.column_label: v for h, v in zip(rec, vals)}))
     totals = [field_value(h, ctx) for h in lh.totals]
     pairs += zip(totals, lh.totals)
-    check_growth(pairs)
-    _check_totals(rows, [t for t, h in zip(totals, lh.totals) if h.role in ("value", "total")])
-    statuses = {c.status for r in rows for c in r.cells.values()}
-    status = "review" if lh.reasons else ("invalid" if "invalid" in statuses else
-                                          "review" if "review" in statuses else "ok" if rows else "missing")
-    return ListTable(id=lh.id, table=lh.table, columns=lh.columns, rows=rows, status=status,
-                     reasons=list(lh.reasons)), totals
+    if legacy:  # maps without declared rules: today's inferred 增幅 / 合计 checks
+        check_growth(pairs)
+        _check_totals(rows, [t for t, h in zip(totals, lh.totals) if h.role in ("value", "total")])
+    t = ListTable(id=lh.id, table=lh.table, columns=lh.columns, rows=rows, status="ok", reasons=list(lh.reasons))
+    list_status(t)
+    return t, totals
+
+
+def list_status(t: ListTable) -> None:
+    """A list's status from its cells (``review`` when the list itself is doubtful)."""
+    statuses = {c.status for r in t.rows for c in r.cells.values()}
+    t.status = "review" if t.reasons else ("invalid" if "invalid" in statuses else
+                                           "review" if "review" in statuses else "ok" if t.rows else "missing")
 
 
 # ---------------------------------------------------------------- rules
@@ -188,6 +198,9 @@ def _fail(v: Value, reason: str) -> None:
 
 
 def _check_totals(rows: list[Row], totals: list[FieldValue]) -> None:
+    """A list's totals row = the sum of its rows (the forms' 合计 rows); kept for the review station —
+    maps declare it as a ``sum`` rule with ``list:`` (:mod:`extractor.rules.sum_`)."""
+    word = _VOCAB.rule_words.get("sum", "sum")
     for t in totals:
         tv = _num(t)
         if tv is None:
@@ -198,11 +211,13 @@ def _check_totals(rows: list[Row], totals: list[FieldValue]) -> None:
             continue
         s = sum(vals)
         if abs(s - tv) > max(0.011, abs(tv) * 0.001):
-            _fail(t, f"合计 {tv:g} differs from the sum of the rows {s:g}")
+            _fail(t, f"{word} {tv:g} differs from the sum of the rows {s:g}")
 
 
 def check_growth(pairs: list[tuple[Value, Hit]]) -> None:
-    """增幅 must equal the change between the two latest years of the same row (grid rows, list rows, totals)."""
+    """A growth cell must equal the change between the two latest years of the same row (grid rows, list rows,
+    totals); kept for the review station — maps declare it as a ``growth`` rule (:mod:`extractor.rules.growth`)."""
+    word = _VOCAB.rule_words.get("growth", "growth")
     groups: dict[tuple[str, str], list[tuple[Value, Hit]]] = {}
     for v, h in pairs:
         if h.group is not None:
@@ -224,10 +239,12 @@ def check_growth(pairs: list[tuple[Value, Hit]]) -> None:
                 continue
             calc = (b - a) / a * 100
             if abs(calc - gv) > max(0.1, abs(calc) * 0.01):
-                _fail(gf, f"增幅 {gv:g}% does not match {y1}→{y2}: {calc:.2f}%")
+                _fail(gf, f"{word} {gv:g}% does not match {y1}→{y2}: {calc:.2f}%")
 
 
 def check_ranges(fields: list[FieldValue]) -> None:
+    """A percentage whose label has a share word (vocabulary) lies in 0–100; kept for the review station and
+    maps without rules — the catalogue's ``min`` / ``max`` replace it (:mod:`extractor.rules.range_`)."""
     for f in fields:
         v = _num(f)
         if v is None or f.unit != "%":
@@ -238,22 +255,75 @@ def check_ranges(fields: list[FieldValue]) -> None:
 
 
 def check_counts(fields: list[FieldValue]) -> None:
+    """A count is not negative; kept for the review station — catalogue type ``integer`` replaces it."""
     for f in fields:
         v = _num(f)
         if v is not None and f.type == "integer" and v < 0:
             _fail(f, f"a count cannot be negative: {v:g}")
 
 
+def map_of(m: Mapped, ctx: Context) -> TableMap | None:
+    """The document's map: ``ctx.table_map``, else the map of the catalogue's folder whose sections are the
+    ones mapped (every section of a map yields its hits, found or not, so the headings identify it)."""
+    if ctx.table_map is not None:
+        return ctx.table_map
+    d = maps_dir_of(ctx.catalogue)
+    if d is None:
+        return None
+    heads = {h.table for h in m.hits} | {x.table for x in m.lists} | {x.table for x in m.texts}
+    if not heads:
+        return None
+    scored = []
+    for tm in load_maps(d):
+        mine = {s.table for s in tm.sections}
+        scored.append((len(heads & mine) / len(heads | mine), tm))
+    scored.sort(key=lambda x: -x[0])
+    if not scored or scored[0][0] < 0.5 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
 def assemble(m: Mapped, ctx: Context) -> tuple[list[FieldValue], list[ListTable], list[Text]]:
+    """Values, lists and texts of a mapped document, with every cross-field rule applied.
+
+    The rules are the map's ``rules`` plus the catalogue's (:mod:`extractor.rules`); a map that declares
+    none gets today's inferred checks (:func:`check_growth`, :func:`_check_totals`, :func:`check_ranges`,
+    :func:`check_counts`). Narrative figures are compared with the tables (:mod:`extractor.narratives`).
+    """
+    from . import rules
+
+    tm = map_of(m, ctx)
+    legacy = tm is None or not tm.rules
     scalar = [h for h in m.hits if h.kind != "narrative"]
     fields = [field_value(h, ctx) for h in scalar]
-    check_growth(list(zip(fields, scalar)))
-    check_ranges(fields)
-    check_counts(fields)
+    if legacy:
+        check_growth(list(zip(fields, scalar)))
+        check_ranges(fields)
+        check_counts(fields)
     tables: list[ListTable] = []
     for lh in m.lists:
-        t, totals = list_table(lh, ctx)
+        t, totals = list_table(lh, ctx, legacy=legacy)
         tables.append(t)
         fields += totals
     texts = [text_value(h, ctx) for h in m.hits if h.kind == "narrative"] + [text_value(t, ctx) for t in m.texts]
+    if tm is not None:
+        vocab = load_vocabulary(maps_dir_of(ctx.catalogue))
+        facts = rules.Facts(fields, tables, texts, tm, ctx.catalogue, vocab, ctx.edition_year)
+        rules.run(facts, [*(tm.rules if not legacy else []), *rules.catalogue_rules(ctx.catalogue)])
+        for t in tables:
+            list_status(t)
+        from .narratives import check_narratives
+
+        check_narratives(facts)
     return fields, tables, texts
+
+
+def recheck(res: Any, table_map: TableMap, catalogue: dict[str, Indicator], vocab: Any = None) -> None:
+    """Run every rule of ``table_map`` and the catalogue again on a finished result (in place) — the entry
+    point for re-checking after a reviewer's correction (strip reasons matching
+    :data:`extractor.rules.RULE_REASON` first)."""
+    from . import rules
+
+    rules.check_result(res, table_map, catalogue, vocab or bundled_vocabulary())
+    for t in res.tables:
+        list_status(t)
