@@ -190,10 +190,13 @@ def evidence(path: Path, name: str, maps_dir: str | None = None) -> Evidence:
     if n_score >= FORM_MIN_SCORE:
         return Evidence(n_score, n_tid, n_kind or ("photo" if is_image else "other"), "name")
     text, how = "", "text"
-    if is_pdf:
-        text, _ = pdf_first_page(path)
-    if len("".join(text.split())) < TEXT_MIN_CHARS:
-        text, how = ocr_top(path, is_pdf), "ocr-top"
+    try:
+        if is_pdf:
+            text, _ = pdf_first_page(path)
+        if len("".join(text.split())) < TEXT_MIN_CHARS:
+            text, how = ocr_top(path, is_pdf), "ocr-top"
+    except Exception:  # noqa: BLE001 - damaged: the loader reads it and says what is wrong (a typed error code)
+        return Evidence(FORM_MIN_SCORE, n_tid, n_kind or ("photo" if is_image else "other"), "unreadable")
     t_score, t_tid = text_score(text, titles)
     t_kind = kind_of(text)
     if t_kind and t_score < 0.6:  # no form title found: a generic word in a letter or a licence is no form

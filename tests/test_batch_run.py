@@ -371,3 +371,14 @@ def test_pages_passed_to_the_loaders(tmp_path: Path):
     assert r.exit_code == 1
     rec = _by_path(_summary(tmp_path, pdf.name))[pdf.name]
     assert rec["outcome"] == "error: unknown_template" and rec["score"] >= 0.6
+
+
+def test_damaged_attachment_gets_loader_code(tmp_path: Path):
+    """A damaged image in a package is handed to the loader, which names the damage; the form still converts."""
+    p = tmp_path / "in" / "P"
+    p.mkdir(parents=True)
+    shutil.copy(DOCX / "nm-amc-2024-filled.docx", p / "form.docx")
+    (p / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    res = run_batch([tmp_path / "in"], tmp_path / "out", BatchSettings(workers=1))
+    files = _by_path(res.summaries[0])
+    assert files["photo.jpg"]["outcome"] == "error: corrupt_file" and res.summaries[0]["status"] == "converted"
