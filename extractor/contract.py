@@ -99,8 +99,23 @@ class ListTable(_Out):
     reasons: list[str] = Field(default_factory=list)
 
 
+class Mention(_Out):
+    """A figure found in a narrative and linked to an indicator of the tables (see extractor/narratives.py)."""
+
+    start: int = Field(description="character offset of the figure in the text")
+    end: int
+    text: str = Field(description="the figure as written, with its unit word")
+    value: float
+    unit: str
+    id: str = Field(description="the indicator the figure's clause names")
+    period: int | None = Field(None, description="the year its sentence names, if any")
+    table_value: float = Field(description="what the tables report for it")
+    table_unit: str | None = None
+    agrees: bool
+
+
 class Text(_OmitNone):
-    _omit_if_none: ClassVar[tuple[str, ...]] = ("review",)
+    _omit_if_none: ClassVar[tuple[str, ...]] = ("review", "mentions")
 
     id: str
     table: str
@@ -115,6 +130,8 @@ class Text(_OmitNone):
     reasons: list[str] = Field(default_factory=list)
     page: int | None = None
     review: ReviewDecision | None = Field(None, description="reviewed results only: the reviewer's decision")
+    mentions: list[Mention] | None = Field(None, description="figures of the narrative linked to the tables "
+                                                             "(omitted when there are none)")
 
 
 class ErrorItem(_Out):

@@ -218,6 +218,9 @@ class Vocabulary(_Strict):
     rule_words: dict[str, str] = Field(default_factory=dict, description="rule kind -> the form's word for it")
     name_separators: list[str] = Field(min_length=1, description="between the names of a 名称 blank")
     total_label: str = Field(description="first cell of a list's totals row when the map does not say")
+    approx_before: list[str] = Field(default_factory=list, description="narratives: words marking a rounded figure")
+    approx_after: list[str] = Field(default_factory=list, description="narratives: words marking a rounded figure")
+    clause_breaks: list[str] = Field(default_factory=list, description="narratives: a figure's clause ends here")
 
     def unit_table(self) -> dict[str, tuple[str, float]]:
         return {u.unit: (u.dimension, u.factor) for u in self.units}

@@ -13,23 +13,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .maps import bundled_vocabulary
 from .text import visible
 
-EMPTY_TOKENS = {"无", "/", "／", "—", "——", "-", "--", "－", "暂无", "无。", "n/a", "na", "none", "空", "\\"}
+_VOCAB = bundled_vocabulary()  # table_maps/vocabulary.yaml: unit words, empty tokens
+EMPTY_TOKENS = {t.lower() for t in _VOCAB.empty_tokens}
 PLACEHOLDER = re.compile(r"^[\sPpXx×/／页（）()下同、，,.…]*$")
 
 # unit -> (dimension, factor to the dimension's base)
-UNITS: dict[str, tuple[str, float]] = {
-    "元": ("cny", 1.0), "万元": ("cny", 1e4), "亿元": ("cny", 1e8),
-    "美元": ("usd", 1.0), "万美元": ("usd", 1e4), "亿美元": ("usd", 1e8),
-    "人": ("people", 1.0), "万人": ("people", 1e4), "名": ("people", 1.0), "位": ("people", 1.0),
-    "%": ("pct", 1.0),
-    "个": ("count", 1.0), "家": ("count", 1.0), "件": ("count", 1.0), "次": ("count", 1.0), "项": ("count", 1.0),
-    "亩": ("mu", 1.0), "平方公里": ("km2", 1.0), "㎡": ("m2", 1.0), "平方米": ("m2", 1.0),
-    "吨": ("t", 1.0), "万吨": ("t", 1e4), "吨标准煤": ("tce", 1.0), "万吨标准煤": ("tce", 1e4),
-    "吨标准煤/万元": ("tce_per_cny", 1.0), "吨二氧化碳/万元": ("tco2_per_cny", 1.0), "吨/万元": ("t_per_cny", 1.0),
-    "万元/亩": ("cny_per_mu", 1.0), "万元/人": ("cny_per_person", 1.0),
-}
+UNITS: dict[str, tuple[str, float]] = _VOCAB.unit_table()
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 NUMBER = re.compile(rf"^([+-]?)(\d{{1,3}}(?:,\d{{3}})+|\d+)?(\.\d+)?\s*({_UNIT_ALT})?$")
 CHECKED = set("☑■√✓✔☒⊠▣●✗✘×Rþ")
@@ -120,6 +112,8 @@ def _number_core(t: str, unit: str | None, vtype: str) -> Parsed:
     if m0:  # thousands separators of the leading number dropped (checked above)
         t0 = m0.group(1) + m0.group(3).replace(",", "").replace(" ", "") + (m0.group(4) or "") + t0[m0.end():]
     s = t0.replace(" ", "")
+    if unit and unit not in UNITS and s.endswith(unit) and len(s) > len(unit):
+        s = s[: -len(unit)]  # a unit word the map declares for this place (e.g. 台) but the vocabulary lacks
     m = NUMBER.match(s)
     if not m or (m.group(2) is None and m.group(3) is None):
         # repair: a number followed by a trailing note, e.g. "12（估算）"

@@ -22,15 +22,16 @@ class DecimalsRule(RuleBase):
     kind: Literal["decimals"] = "decimals"
     places: int = Field(ge=0)
     ids: list[str] = Field(default_factory=lambda: ["*"], description='indicator IDs, or ["*"]: every number')
+    exclude: list[str] = Field(default_factory=list, description="IDs the rule does not apply to (with ids: ['*'])")
 
     def refs(self) -> list[str]:
-        return [i for i in self.ids if i != "*"]
+        return [i for i in self.ids if i != "*"] + list(self.exclude)
 
     def check(self, facts: Facts) -> None:
         every = "*" in self.ids
         wanted = set(self.ids)
         for v, _ in facts.every_value():
-            if not (every or v.id in wanted) or num(v) is None or not v.raw:
+            if not (every or v.id in wanted) or v.id in self.exclude or num(v) is None or not v.raw:
                 continue
             if isinstance(v.value, int) and not every:
                 pass

@@ -8,6 +8,9 @@ Three ways to name the values:
 * ``table``: every row of that grid section with a growth column (``role: growth``): the growth cell against
   the row's two latest years (or ``from``/``to``);
 * ``list``: every row (and the totals row) of that record list: the growth column against the year columns;
+The growth value is made ``invalid``; the two yearly values it was computed from are named in the reason
+(they stay as they are: returns often round 增幅 loosely, and the amounts are the primary data).
+
 * ``growth`` + ``base``: the growth indicator for each of its periods against ``base`` in that period and
   the one before (a yearly growth-rate row), or between ``from`` and ``to``.
 """
@@ -68,9 +71,8 @@ class GrowthRule(RuleBase):
             return
         calc = (b - a) / a * 100
         if not close(gv, calc, self.tol, self.rel_tol):
-            why = f"{self.word(facts)} {fmt(gv)}% does not match {y1}→{y2}: {calc:.2f}% ({fmt(a)} → {fmt(b)})"
-            for v in (g, va, vb):
-                fail(v, why)
+            # the growth value is the one judged (the yearly values are the evidence, named in the reason)
+            fail(g, f"{self.word(facts)} {fmt(gv)}% does not match {y1}→{y2}: {calc:.2f}% ({fmt(a)} → {fmt(b)})")
 
     def check(self, facts: Facts) -> None:
         if self.table:

@@ -1,7 +1,8 @@
 """``part_of``: a 其中 (of which) value is not larger than its whole.
 
 From the forms: gx-sme 二 "其中：集群中小企业数量" under 集群企业数量; prov-cluster 3.1 "其中：集群产业"
-beside 园区总额 for every year.
+beside 园区总额 for every year. The part (the row printed with 其中) is made ``invalid``; the whole is named in
+the reason.
 """
 from __future__ import annotations
 
@@ -35,5 +36,4 @@ class PartOfRule(RuleBase):
                 if pv > wv + self.tol:
                     why = (f"{self.word(facts)}: {self.part} {fmt(pv)} > {self.whole} {fmt(wv)}"
                            + (f" ({p})" if p else "") + " — a part cannot exceed its whole")
-                    fail(pv_, why)
-                    fail(w, why)
+                    fail(pv_, why)  # the 其中 row is the one the form constrains; the whole is named in the reason

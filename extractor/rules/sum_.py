@@ -5,7 +5,9 @@ From the forms: a list's ``合计`` row (prov-cluster 2.1 营业收入排名前�
 
 Either ``total`` + ``parts`` (indicator references, checked per period when they carry none) or ``list``
 (every number in the list's totals row = the sum of its column). ``blank: skip`` (default) leaves the rule
-unchecked while a part is blank; ``blank: zero`` counts a blank part as 0.
+unchecked while a part is blank; ``blank: zero`` counts a blank part as 0. A ``total`` + ``parts`` failure makes
+the total and every part ``invalid``; a list's failure makes the totals-row value ``invalid`` (its rows are the
+primary data, the reason names the sum).
 """
 from __future__ import annotations
 
@@ -98,7 +100,4 @@ class SumRule(RuleBase):
                 s = sum(vals)  # type: ignore[arg-type]
                 if not close(s, tv, self.tol, self.rel_tol):
                     why = f"{self.word(facts)} {fmt(tv)} differs from the sum of the rows {fmt(s)} (diff {fmt(abs(tv - s))})"
-                    fail(t, why)
-                    for c in cells:
-                        if c is not None and not blank(c):
-                            fail(c, why + f": column {label} is summed into it")
+                    fail(t, why)  # the rows are the primary data: the totals row is the value judged
