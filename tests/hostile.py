@@ -439,7 +439,7 @@ def kinds() -> list[Kind]:
         K("pdf-too-many-chars", _raw("mc.pdf", _many_chars_pdf), "too_complex"),
         K("pdf-kids-loop", _raw("kl.pdf", _self_kids_pdf), "corrupt_file"),
         K("pdf-prev-loop", _raw("pl.pdf", _prev_loop_pdf), "corrupt_file"),
-        K("encrypted-pdf", _copy(ENCRYPTED_PDF, "enc.pdf"), "corrupt_file"),
+        K("encrypted-pdf", _copy(ENCRYPTED_PDF, "enc.pdf"), "encrypted"),
         # converted by LibreOffice
         K("rtf-named-doc", _raw("r.doc", lambda: rtf()), "unknown_template", "file named .doc is an RTF document", slow=True),
         K("rtf-named-docx", _raw("r.docx", lambda: rtf()), "unknown_template", "is an RTF document", slow=True),

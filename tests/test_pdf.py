@@ -254,7 +254,7 @@ def test_mixed_pdf_keeps_typed_pages(tmp_path: Path):
 def test_encrypted_pdf_is_a_clean_error():
     res = extract(DATA / "encrypted.pdf")
     assert res.status == "error"
-    assert res.errors[0].code == "corrupt_file" and "encrypted PDF" in res.errors[0].message
+    assert res.errors[0].code == "encrypted" and "encrypted PDF" in res.errors[0].message
 
 
 @pytest.mark.parametrize("data", [b"%PDF-1.4\nnot really a pdf\n", b"%PDF-1.7\n" + b"\x00" * 64],

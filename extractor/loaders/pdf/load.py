@@ -1,6 +1,7 @@
 """Open a digital PDF with pdfplumber and read it page by page into the IR :class:`Document`.
 
-Unreadable or encrypted files raise :class:`CorruptFile`, naming the page when one page's content is broken.
+Unreadable files raise :class:`CorruptFile`, naming the page when one page's content is broken; a PDF that
+needs a password raises :class:`Encrypted` (code ``encrypted``, as for Word files).
 
 Limits (:mod:`extractor.limits`), checked before the work: every compressed stream is inflated (output
 counted, not kept) at most up to ``max_stream_mb`` before pdfminer inflates it in full (:func:`check_streams`:
@@ -14,7 +15,7 @@ import re
 import zlib
 from pathlib import Path
 
-from ...errors import BadPageRange, CorruptFile, NeedsOCR, TooComplex, TooLarge, TooManyPages
+from ...errors import BadPageRange, CorruptFile, Encrypted, NeedsOCR, TooComplex, TooLarge, TooManyPages
 from ...ir import Document
 from ...limits import MiB, Limits, resolve
 from .document import build_document
@@ -38,7 +39,7 @@ def _open(path: Path):
     except Exception as e:  # pdfminer raises many kinds on broken files; pdfplumber wraps some of them
         cause = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in repr(cause).lower():
-            raise CorruptFile(ENCRYPTED) from e
+            raise Encrypted(ENCRYPTED) from e
         raise CorruptFile(f"not a readable PDF: {type(cause).__name__}: {cause}".rstrip(": ")) from e
     return pdf
 
