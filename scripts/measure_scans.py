@@ -194,6 +194,20 @@ def existing(out: Path) -> list[tuple]:
     return tasks
 
 
+def flag_reasons(results: list[dict]) -> Counter:
+    """How often each flag reason (digits and quoted text masked) sits on a value that was right: the
+    needless flags, most common first."""
+    import re
+
+    c: Counter = Counter()
+    for x in results:
+        for o in x["outcomes"]:
+            if o["bucket"] == "flagged" and o["got"] == o["want"]:
+                for r in o.get("reasons") or ["(no reason)"]:
+                    c[re.sub(r"\d+(\.\d+)?", "N", re.sub(r"'[^']*'|\"[^\"]*\"|「[^」]*」", "…", r))[:110]] += 1
+    return c
+
+
 def measure_one(args) -> dict:
     """Extract one file and put every truth value in a bucket (``measure_corpus.measure_one``)."""
     return mc.measure_one(args)
@@ -281,6 +295,10 @@ def main(argv=None) -> int:
         for e in g["examples"][:2]:
             print(f"        {Path(e['path']).name}  col={e['column_label']!r}\n"
                   f"          got {str(e['got'])[:90]!r}  want {str(e['want'])[:60]!r}")
+    why = flag_reasons(results)
+    print(f"\nflag reasons on right values (first {a.list}):")
+    for r, n in why.most_common(a.list):
+        print(f"  {n:5d}  {r}")
     if a.json:
         a.json.parent.mkdir(parents=True, exist_ok=True)
         a.json.write_text(json.dumps({
@@ -292,6 +310,10 @@ def main(argv=None) -> int:
                              for x in results for o in x["outcomes"] if o["bucket"] == "wrong_ok"],
             "flagged_wrong": Counter(x["form"] for x in results for o in x["outcomes"]
                                      if o["bucket"] == "flagged" and o["got"] != o["want"]),
+            "flag_reasons_on_right": dict(why.most_common()),
+            "flagged_right": [dict(o, path=x["path"], rendering=x["rendering"], form=x["form"])
+                              for x in results for o in x["outcomes"]
+                              if o["bucket"] == "flagged" and o["got"] == o["want"]],
             "errors": [{"path": x["path"], "error": x["error"]} for x in errs],
         }, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
         print(f"\nwrote {a.json}")

@@ -167,7 +167,7 @@ def outcomes(res: Result, truth: dict) -> list[dict]:
         else:
             f = got[occ - 1]
             right = same(f.value, t.get("value")) and bool(t.get("empty")) == bool(f.empty)
-            rec.update(got=f.value, raw=f.raw, status=f.status)
+            rec.update(got=f.value, raw=f.raw, status=f.status, reasons=list(getattr(f, "reasons", []) or []))
             rec["bucket"] = _bucket(True, right, f.status, t.get("expect_status") or "ok", bool(t.get("empty")))
         out.append(rec)
     tables = defaultdict(list)
@@ -188,7 +188,8 @@ def outcomes(res: Result, truth: dict) -> list[dict]:
                 if cell is None:
                     rec["bucket"] = "not_found"
                 else:
-                    rec.update(got=cell.value, raw=getattr(cell, "raw", None), status=cell.status)
+                    rec.update(got=cell.value, raw=getattr(cell, "raw", None), status=cell.status,
+                               reasons=list(getattr(cell, "reasons", []) or []))
                     rec["bucket"] = _bucket(True, same(cell.value, wv), cell.status)
                 out.append(rec)
     texts = defaultdict(list)
@@ -202,7 +203,8 @@ def outcomes(res: Result, truth: dict) -> list[dict]:
         if not got:
             rec["bucket"] = "not_found"
         else:
-            rec.update(got=(got[0].text or "")[:60], status=got[0].status)
+            rec.update(got=(got[0].text or "")[:60], status=got[0].status,
+                       reasons=list(getattr(got[0], "reasons", []) or []))
             rec["bucket"] = _bucket(True, same(got[0].text or "", tx["text"] or ""), got[0].status)
         out.append(rec)
     return out
