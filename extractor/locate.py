@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 
 from .errors import UnknownTemplate
 from .ir import Cell, Document, Paragraph, Table
+from .maps import keyword_weights
 from .mapspec import FormSection, GridSection, ListSection, NarrativeSection, ParagraphSection, Section, TableMap
 from .text import canon, line_score, shift_years, years
 
@@ -66,7 +67,9 @@ def identify(doc: Document, maps: tuple[TableMap, ...]) -> Identified:
         shift, tied[m.template] = decide_year_shift(m, doc_years, lineset)
         title = max(_found(shift_years(t, shift), lines, lineset, joined) for t in m.identify.titles)
         kw = [_found(shift_years(k, shift), lines, lineset, joined) for k in m.identify.keywords]
-        kscore = sum(1.0 if s >= 0.9 else s * 0.5 for s in kw) / len(kw)
+        # evidence counts only as far as it is distinctive: a keyword another map prints too weighs 1/n
+        weights = keyword_weights(maps)[m.template]
+        kscore = sum((1.0 if s >= 0.9 else s * 0.5) * w for s, w in zip(kw, weights)) / len(kw)
         ranking.append((m, round(0.3 * title + 0.7 * kscore, 3), shift))
     ranking.sort(key=lambda x: -x[1])
     named = [(m.template, s) for m, s, _ in ranking]
@@ -261,7 +264,10 @@ def locate_sections(doc: Document, m: TableMap, shift: int) -> list[Scope]:
     cursor = 0
     for s in m.sections:
         heads = [shift_years(h, shift) for h in [s.table, *s.match]]
-        found = _find_heading(pos, heads, cursor)
+        if s.occurrence > 1 or s.followed_by:  # a heading printed several times: the map says which print
+            found = _find_heading_print(doc, pos, heads, s.occurrence, [shift_years(a, shift) for a in s.followed_by])
+        else:
+            found = _find_heading(pos, heads, cursor)
         if found is None:
             sc = _by_labels(doc, s, shift)
             fallback.append(sc)
@@ -306,6 +312,42 @@ def _find_heading(pos: list[_Pos], heads: list[str], cursor: int) -> tuple[int, 
         if best:
             return best
     return None
+
+
+FOLLOW_BLOCKS = 3  # at most this many blocks after a heading print are searched for its `followed_by` labels
+
+
+def _after(doc: Document, pos: list[_Pos], k: int) -> str:
+    """Text printed after the heading print ``pos[k]`` up to the next heading print (at most FOLLOW_BLOCKS
+    blocks): the rest of its table, the paragraphs and tables that follow."""
+    p = pos[k]
+    nxt = pos[k + 1] if k + 1 < len(pos) else None
+    parts: list[str] = []
+    for i in range(p.block, min(len(doc.blocks), p.block + 1 + FOLLOW_BLOCKS)):
+        if nxt is not None and (i > nxt.block or (i == nxt.block and nxt.row < 0)):
+            break
+        b = doc.blocks[i]
+        if isinstance(b, Paragraph):
+            if i > p.block:
+                parts.append(b.text)
+            continue
+        for t in b.walk():
+            for c in t.cells:
+                if (i > p.block or c.row > p.row) and not (nxt is not None and i == nxt.block and c.row >= nxt.row):
+                    parts.append(c.text)
+    return canon("\n".join(parts))
+
+
+def _find_heading_print(doc: Document, pos: list[_Pos], heads: list[str], occurrence: int,
+                        followed_by: list[str]) -> tuple[int, float] | None:
+    """The ``occurrence``-th print of a heading (reading order, whole document), counting only prints followed
+    (before the next heading, within :data:`FOLLOW_BLOCKS` blocks) by every ``followed_by`` label."""
+    prints = [(k, max(heading_score(pos[k].text, h) for h in heads)) for k in range(len(pos))]
+    prints = [(k, sc) for k, sc in prints if sc >= HEADING_OK]
+    if followed_by:
+        want = [canon(a) for a in followed_by]
+        prints = [(k, sc) for k, sc in prints if all(w in _after(doc, pos, k) for w in want)]
+    return prints[occurrence - 1] if len(prints) >= occurrence else None
 
 
 def _fill_scope(doc: Document, pos: list[_Pos], k: int, end_k: int | None, sc: Scope) -> None:

@@ -537,6 +537,8 @@ def _year_of(label: str, shift: int) -> int | None:
 
 
 def _list(sc: Scope, s: ListSection, shift: int, all_lists: list[ListSection]) -> ListHit:
+    if s.labelled:
+        return _labelled_list(sc, s, shift)
     pool = _pool(sc)
     cols, reasons = _find_columns(pool, s.columns, shift)
     lh = ListHit(id=s.id, table=shift_years(s.table, shift), columns=[shift_years(c.label, shift) for c in s.columns],
@@ -678,3 +680,34 @@ def limit_of(text: str) -> int | None:
     """The character limit printed in a heading or label: '（1000字以内）' → 1000."""
     m = re.search(r"(\d{2,5})\s*字", text)
     return int(m.group(1)) if m else None
+
+
+def _labelled_list(sc: Scope, s: ListSection, shift: int) -> ListHit:
+    """A list whose every record repeats its labels (``姓名 | A | 电话 | B`` per person): the k-th print of each
+    column's label (reading order) belongs to record k, its value is the cell to its right."""
+    lh = ListHit(id=s.id, table=shift_years(s.table, shift), columns=[shift_years(c.label, shift) for c in s.columns],
+                 rows=[], totals=[])
+    pool = _pool(sc)
+    found = [sorted(find_path(pool, c.label, shift), key=lambda x: _order(x[0])) for c in s.columns]
+    n = max((len(f) for f in found), default=0)
+    if n == 0:
+        lh.reasons.append("no record labels found")
+        return lh
+    uneven = len({len(f) for f in found}) > 1
+    if uneven:
+        lh.reasons.append(f"record labels printed unevenly ({', '.join(f'{c.label}×{len(f)}' for c, f in zip(s.columns, found))}): "
+                          f"which value belongs to which record is not sure")
+    for k in range(n):
+        rec: list[Hit] = []
+        for spec, f in zip(s.columns, found):
+            (t, lab), score = f[k] if k < len(f) else ((None, None), 0.0)
+            cell = right_cell(t, lab) if lab is not None else None
+            raw = _strip_hint(cell.text, spec.hint) if cell is not None else None
+            rec.append(Hit(id=spec.id or s.id, table=lh.table, row_label="", column_label=shift_years(spec.label, shift),
+                           kind="value", raw=raw, cell=cell, vtype=spec.type, unit=spec.unit,
+                           period=spec.period if spec.period is not None else _year_of(spec.label, shift),
+                           required=False, label_score=score, role=spec.role, group=f"{s.id}#{k}",
+                           reasons=["record labels printed unevenly"] if uneven else []))
+        if any(h.raw and not is_blank(h.raw) for h in rec):
+            lh.rows.append(rec)
+    return lh

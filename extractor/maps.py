@@ -326,9 +326,8 @@ def rule_problems(m: TableMap, catalogue: dict[str, Indicator]) -> list[str]:
     return [f"{m.template}: {p}" for p in problems(m, catalogue)]
 
 
-def keyword_warnings(maps: tuple[TableMap, ...] | list[TableMap], doc_texts: dict[str, str] | None = None) -> list[str]:
-    """Warnings for identification keywords that are not distinctive: a keyword of one map that another map
-    also lists or prints (in its title, headings, labels), so it cannot tell the two forms apart."""
+def _printed_texts(maps: tuple[TableMap, ...] | list[TableMap]) -> dict[str, str]:
+    """Per map: everything it prints (titles, keywords, headings, labels), canonical, one string."""
     from .text import canon
 
     def printed(m: TableMap) -> str:
@@ -343,7 +342,32 @@ def keyword_warnings(maps: tuple[TableMap, ...] | list[TableMap], doc_texts: dic
                 parts.append(c.label)
         return canon("\n".join(parts))
 
-    texts = {m.template: printed(m) for m in maps}
+    return {m.template: printed(m) for m in maps}
+
+
+_KW_WEIGHTS: dict[int, tuple[tuple[TableMap, ...], dict[str, list[float]]]] = {}
+
+
+def keyword_weights(maps: tuple[TableMap, ...]) -> dict[str, list[float]]:
+    """Per map, per identify keyword: 1 / the number of maps that print it (1.0 when only this map does)."""
+    from .text import canon
+
+    got = _KW_WEIGHTS.get(id(maps))
+    if got is not None and got[0] is maps:
+        return got[1]
+    texts = _printed_texts(maps)
+    out = {m.template: [1.0 / max(1, sum(1 for o in maps if canon(k) and canon(k) in texts[o.template]))
+                        for k in m.identify.keywords] for m in maps}
+    _KW_WEIGHTS[id(maps)] = (maps, out)
+    return out
+
+
+def keyword_warnings(maps: tuple[TableMap, ...] | list[TableMap]) -> list[str]:
+    """Warnings for identification keywords that are not distinctive: a keyword of one map that another map
+    also lists or prints (in its title, headings, labels), so it cannot tell the two forms apart."""
+    from .text import canon
+
+    texts = _printed_texts(maps)
     out: list[str] = []
     for m in maps:
         shared = []

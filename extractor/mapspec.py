@@ -114,6 +114,10 @@ class SectionBase(_Strict):
     match: list[str] = Field(default_factory=list, description="other heading texts that mark this section")
     anchors: list[str] = Field(default_factory=list, description="labels inside the section that help find it")
     period: int | str | None = None
+    occurrence: int = Field(1, ge=1, description="the heading is printed several times: use its n-th print "
+                                                 "(reading order, counted over the whole document)")
+    followed_by: list[str] = Field(default_factory=list, description="the heading is printed several times: use "
+                                   "the print followed (within a few lines or rows) by all of these labels")
 
 
 class FormSection(SectionBase):
@@ -133,6 +137,9 @@ class ListSection(SectionBase):
     columns: list[ColumnSpec]
     total: TotalSpec | None = None
     min_columns: int = Field(2, description="header cells that must match to accept a header row")
+    labelled: bool = Field(False, description="every record repeats its labels (姓名 | A | 电话 | B, then 姓名 | C …): "
+                           "each column's label is a cell with the value to its right; the k-th print of each "
+                           "label belongs to record k")
 
 
 class NarrativeSection(SectionBase):

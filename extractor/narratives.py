@@ -10,8 +10,9 @@ narrative ``review``, with both numbers and the figure's character offset in the
 figure is listed in the Text's ``mentions``.
 
 Conservative by design: a figure marked as rounded ("约", "超过", "左右" …), a figure in another
-dimension than its indicator (a growth rate after an amount), or a clause naming no indicator is not
-compared.
+dimension than its indicator (a growth rate after an amount), a clause naming no indicator, or a figure
+whose sentence names no year while the tables report the indicator for several years (and it matches none
+of them) is not compared.
 """
 from __future__ import annotations
 
@@ -171,6 +172,8 @@ def check_text(t: Any, facts: Any, names: list[tuple[str, str]]) -> None:
         if not conv:
             continue
         ok = any(_agrees(x, f, float(v.value)) for v, x in conv)
+        if not ok and not ys and len({v.period for v, _ in conv}) > 1:
+            continue  # no year named and the tables report several: the prose may speak of another year
         v0, x0 = conv[0]
         mentions.append(Mention(start=f.start, end=f.end, text=f.text, value=f.value, unit=f.unit, id=fid,
                                 period=ys[-1] if ys else None, table_value=float(v0.value), table_unit=v0.unit,

@@ -41,10 +41,11 @@ def places(doc):
                 yield from t.cells
 
 
-def inject(path: Path, text_id: str, head: str, sentence: str):
+def inject(path: Path, text_id: str, tail: str, sentence: str):
+    """Append ``sentence`` to the place (paragraph or cell) holding the narrative's last characters."""
     doc = load(path)
-    for p in places(doc):
-        if head and head in p.text.replace("\n", ""):
+    for p in reversed(list(places(doc))):
+        if tail and tail in p.text.replace("\n", ""):
             p.text = p.text.rstrip() + sentence
             return doc
     return None
@@ -104,7 +105,7 @@ def main(argv=None) -> int:
                     x = round(x) + (1 if wrong and round(x) == f.value else 0)
                 fig = f"{shown(x, f.unit)}{f.unit}"
                 sentence = f"{f.period}年{name}为{fig}。"
-                doc = inject(path, t.id, (t.text or "").replace("\n", "")[:15], sentence)
+                doc = inject(path, t.id, (t.text or "").replace("\n", "")[-15:], sentence)
                 if doc is None:
                     continue
                 res2 = extract_document(doc)
