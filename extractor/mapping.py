@@ -171,7 +171,11 @@ def _pool(scope: Scope) -> list[TC]:
     return out
 
 
-def locate_one(scope: Scope, path: str, occurrence: int, shift: int) -> tuple[TC | None, float, list[str]]:
+def locate_one(scope: Scope, path: str, occurrence: int, shift: int,
+               expected: int = 1) -> tuple[TC | None, float, list[str]]:
+    """The ``occurrence``-th cell carrying ``path`` in the scope. ``expected``: how many times the map has this
+    label in the section; when fewer are found, which answer is which is a guess (one row's label unread, the
+    next row's answer would take its place): the hit carries a reason, so it is never ``ok`` by order alone."""
     pool = _pool(scope)
     found = find_path(pool, path, shift)
     reasons: list[str] = []
@@ -183,6 +187,9 @@ def locate_one(scope: Scope, path: str, occurrence: int, shift: int) -> tuple[TC
             found = [(tc, s * 0.85) for tc, s in found]
     if len(found) < occurrence:
         return None, 0.0, reasons
+    if len(found) < expected:
+        reasons.append(f"label {path!r} is in the map {expected} times but found {len(found)} times here: "
+                       f"which row answers which is not sure")
     tc, s = found[occurrence - 1]
     return tc, s, reasons
 
@@ -265,7 +272,8 @@ def _base_hit(sc: Scope, f: FieldSpec, shift: int) -> Hit:
 
 def _form_field(sc: Scope, f: FieldSpec, shift: int) -> Hit:
     h = _base_hit(sc, f, shift)
-    tc, score, reasons = locate_one(sc, f.label, f.occurrence, shift)
+    twins = max((g.occurrence for g in sc.section.fields if g.label == f.label), default=1)
+    tc, score, reasons = locate_one(sc, f.label, f.occurrence, shift, twins)
     h.reasons += reasons
     if tc is None:
         h.reasons.append(f"label {f.label!r} not found in the table")
@@ -627,6 +635,12 @@ def strip_guidance(text: str, guidance: list[str]) -> str:
         if any(line_score(lines[i], g) >= GUIDANCE_SCORE for g in printed):
             i += 1
             continue
+        rest = guidance_prefix(lines[i], variants)
+        if rest is not None:  # the guidance ran on into the applicant's first line (joined where it reached the edge)
+            lines[i] = rest
+            if not canon(rest):
+                i += 1
+                continue
         best, end, joined = 0.0, i, ""
         for j in range(i, min(len(lines), i + MAX_WRAP)):
             joined += canon(lines[j])
@@ -641,6 +655,33 @@ def strip_guidance(text: str, guidance: list[str]) -> str:
         keep.append(lines[i])
         i += 1
     return squash_lines("\n".join(keep))
+
+
+GUIDANCE_PREFIX_MIN = 12  # characters (canonical): a shorter guidance line is never cut off the start of a line
+
+
+def guidance_prefix(line: str, variants: list[str]) -> str | None:
+    """The rest of ``line`` when it starts with printed guidance followed by more text, else None.
+
+    ``variants``: canonical guidance lines (single or joined). The start of the line whose canonical length is
+    that of a variant give or take a tenth (characters the OCR dropped or added) must score at least
+    ``GUIDANCE_SCORE`` against it; variants shorter than ``GUIDANCE_PREFIX_MIN`` characters are not tried.
+    Punctuation right after the cut (the guidance's own '。') goes with the guidance."""
+    pos = [k for k, ch in enumerate(line) if canon(ch)]  # index in ``line`` of each canonical character
+    best, cut = 0.0, None
+    for v in variants:
+        n = len(v)
+        if n < GUIDANCE_PREFIX_MIN or len(pos) <= n:
+            continue
+        slack = max(1, n // 10)
+        for m in range(max(1, n - slack), min(len(pos) - 1, n + slack) + 1):
+            head = "".join(canon(line[k]) for k in pos[:m])
+            sc = fuzz.ratio(head, v) / 100.0
+            if sc > best:
+                best, cut = sc, pos[m - 1] + 1
+    if cut is None or best < GUIDANCE_SCORE:
+        return None
+    return re.sub(r"^[\s。．.，,；;：:、]+", "", line[cut:])
 
 
 def squash_lines(text: str) -> str:

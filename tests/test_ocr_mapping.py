@@ -1,0 +1,79 @@
+"""Mapping guards found on scans (issue 9): guidance run on into the answer's first line, and a label the
+map has twice in one section of which only one was read (the other row's answer must not take its place)."""
+from __future__ import annotations
+
+from extractor.ir import Cell, Table
+from extractor.locate import Region, Scope
+from extractor.mapping import (GUIDANCE_PREFIX_MIN, GUIDANCE_SCORE, guidance_prefix, locate_one, map_sections,
+                               strip_guidance)
+from extractor.maps import get_map
+from extractor.text import canon
+
+G = "集群促进组织组建方式及组织架构、主要负责人简历和工作业绩及其他专业技术人员情况等。"
+ANSWER = "促进组织设立秘书处、产业研究部和服务部，配备专职工作人员17名。"
+
+
+def test_guidance_joined_with_the_first_answer_line_is_cut_off():
+    # the guidance line ran to the box edge and the OCR joined it with the applicant's first line
+    assert strip_guidance(G + ANSWER + "\n第二行。", [G]) == ANSWER + "\n第二行。"
+    # one character misread and its '。' lost: still the guidance (score ≥ GUIDANCE_SCORE)
+    ocr = G.replace("简历", "简厉").rstrip("。")
+    assert strip_guidance(ocr + ANSWER, [G]) == ANSWER
+    # the answer alone is left alone, and so is an answer that merely starts like the guidance
+    assert strip_guidance(ANSWER, [G]) == ANSWER
+    own = "集群促进组织由龙头企业牵头组建，" + ANSWER
+    assert strip_guidance(own, [G]) == own
+
+
+def test_guidance_prefix_score_boundary():
+    v = canon(G)  # 39 canonical characters
+    assert len(v) == 39
+    # 3 of 39 changed: ratio 72/78 = 0.923 ≥ GUIDANCE_SCORE (0.9): cut
+    near = "甲乙丙" + G[3:]
+    assert guidance_prefix(near + ANSWER, [v]) == ANSWER
+    # 4 of 39 changed: ratio 70/78 = 0.897 < 0.9: kept whole
+    far = "甲乙丙丁" + G[4:]
+    assert guidance_prefix(far + ANSWER, [v]) is None
+    assert GUIDANCE_SCORE == 0.9
+
+
+def test_guidance_prefix_min_length():
+    assert GUIDANCE_PREFIX_MIN == 12
+    twelve, eleven = "请填写集群主要负责人情况", "请填写集群主要负责人况"
+    assert len(canon(twelve)) == 12 and len(canon(eleven)) == 11
+    assert guidance_prefix(twelve + "张三，高级工程师", [canon(twelve)]) == "张三，高级工程师"
+    assert guidance_prefix(eleven + "张三，高级工程师", [canon(eleven)]) is None
+
+
+def _table(rows: list[tuple[str, str]]) -> Table:
+    cells = []
+    for r, (label, value) in enumerate(rows):
+        cells += [Cell(row=r, col=0, text=label), Cell(row=r, col=1, text=value)]
+    return Table(n_rows=len(rows), n_cols=2, cells=cells, index=0)
+
+
+def _baseline_scope(rows: list[tuple[str, str]]) -> Scope:
+    m = get_map("gx-amc-2025")
+    sec = next(s for s in m.sections if s.table.startswith("（一）集群发展指标"))
+    t = _table(rows)
+    return Scope(section=sec, heading=sec.table, heading_score=1.0, regions=[Region(t, 0, t.n_rows)])
+
+
+LABEL = "自治区级以上高新技术企业数量（个）"
+
+
+def test_twin_label_with_one_row_unread_is_never_ok_by_order():
+    # the map has this label twice in the section; the first row's label was not read (seal, smudge)
+    sc = _baseline_scope([("规模以上企业数量（个）", "238"), ("自治区级以上高新拄术企业数章（个）", "124"),
+                          ("集群主导产业产值（亿元）", "630.54"), (LABEL, "51")])
+    tc, _s, reasons = locate_one(sc, LABEL, 1, 0, expected=2)
+    assert tc is not None and tc[1].text == LABEL
+    assert any("2 times but found 1" in r for r in reasons)
+    hits = {(h.row_label, h.raw): h for h in map_sections([sc], 0, 2025).hits if h.row_label == LABEL}
+    assert all(h.reasons for h in hits.values()), hits
+    # both rows read: no doubt, each answer by its own row
+    sc2 = _baseline_scope([(LABEL, "124"), ("集群主导产业产值（亿元）", "630.54"), (LABEL, "51")])
+    tc1, _s, r1 = locate_one(sc2, LABEL, 1, 0, expected=2)
+    tc2, _s, r2 = locate_one(sc2, LABEL, 2, 0, expected=2)
+    assert not r1 and not r2
+    assert (tc1[1].row, tc2[1].row) == (0, 2)
