@@ -592,9 +592,24 @@ def _list(sc: Scope, s: ListSection, shift: int, all_lists: list[ListSection]) -
                                period=spec.period if spec.period is not None else _year_of(spec.label, shift),
                                required=False, label_score=col.score if col else 0.0, role=spec.role,
                                group=f"{s.id}#{len(lh.rows)}"))
+            _shared_cells(rec)
             if any(h.raw and not is_blank(h.raw) and h.raw.strip() not in ("…", "...", "……") for h in rec):
                 lh.rows.append(rec)
     return lh
+
+
+def _shared_cells(rec: list[Hit]) -> None:
+    """One cell with text under two or more of the list's columns (the rule between them not seen on a scan, or
+    cells merged): whose text is which is not known, so each of those values carries a reason."""
+    by_cell: dict[int, list[Hit]] = {}
+    for h in rec:
+        if h.cell is not None and h.cell.text.strip():
+            by_cell.setdefault(id(h.cell), []).append(h)
+    for hs in by_cell.values():
+        if len(hs) > 1:
+            names = ", ".join(repr(h.column_label) for h in hs)
+            for h in hs:
+                h.reasons.append(f"one cell under the columns {names}: whose text is which is not sure")
 
 
 def _totals(s: ListSection, cols: list[_Col | None], t: Table, row: int, shift: int) -> list[Hit]:

@@ -86,3 +86,56 @@ def test_a_key_line_keeps_its_line_break():
     assert _join_lines(items, 300, 28.0, 10) == "名称：广西日用陶瓷工程技术研究中心、广西陶瓷产品\n数量：3个"
     items[1] = (1, (10, 30, 120, 58), "质量检验检测中心", [], 1.0, 0)
     assert _join_lines(items, 300, 28.0, 10) == "名称：广西日用陶瓷工程技术研究中心、广西陶瓷产品质量检验检测中心"
+
+
+def _unnumbered(rows: list[list[str]], page: int, top: float) -> Table:
+    return _table([0, 160, 220, 280, 360], rows, top, page)
+
+
+def test_whole_values_stacked_in_a_column_are_two_rows():
+    # no 序号 column; the name ran to the cell edge above; revenue and growth below are whole numbers again
+    head = ["企业名称", "2024年", "2025年", "主导产品"]
+    a = _unnumbered([head, ["株洲卓越机电集团有限公司", "79.36", "89.41", "城轨车辆"]], 1, 700)
+    b = _unnumbered([["株洲海纳电力机车集团有限公司", "59.38", "56.65", "IGBT 模块"]], 2, 72)
+    RUNS_ON[a.cells[4]] = True
+    m = merge_tables(a, b, cut=True)
+    assert m.n_rows == 3 and m.at(2, 1).text == "59.38" and SPLIT_NOTE not in m.at(1, 0).notes
+    # two whole dates stacked (the date cell itself filled its narrow cell)
+    a = _unnumbered([head, ["湖南省动车组工程技术研究中心", "省级", "2022年12月", "湖南省科学技术厅"]], 1, 700)
+    b = _unnumbered([["株洲市IGBT模块企业技术中心", "省级", "2024年10月", "湖南省工业和信息化厅"]], 2, 72)
+    RUNS_ON[a.cells[4]] = RUNS_ON[a.cells[6]] = True
+    assert merge_tables(a, b, cut=True).n_rows == 3
+    # a number wrapped over the break ('16.2' above, '9' below): not two values — joined and doubted as before
+    earlier = [["株洲安达轨道交通装备有限公司", "104.95", "105.92", "IGBT 模块"], ["株洲某某有限公司", "99.10", "98.20", "整车"]]
+    a = _unnumbered([head, *earlier, ["株洲卓越机电集团有限", "16.2", "89.41", "城轨车辆"]], 1, 640)
+    b = _unnumbered([["公司", "9", "", ""]], 2, 72)
+    RUNS_ON[a.cells[12]] = True
+    m = merge_tables(a, b, cut=True)
+    assert m.n_rows == 4 and SPLIT_NOTE in m.at(3, 0).notes
+
+
+def test_two_values_shapes():
+    from extractor.ocr.assemble import _two_values
+
+    assert _two_values("3,136.04", "3393.33") and _two_values("12.66", "-4.60%") and _two_values("23", "45")
+    assert not _two_values("104.9", "56")  # one decimal above, none below: a wrapped number may look so
+    assert not _two_values("1", "2")  # single digits: a page number, a wrapped digit
+    assert not _two_values("2022年", "12月") and not _two_values("城轨车辆", "整车")
+
+
+def test_bracket_opened_above_and_closed_below_is_one_label():
+    xs = [0, 200, 280, 360]
+    rows = [["指标", "2021年", "2022年"], ["集群主导产业产值（亿元）", "500.10", "520.30"], ["增速（%）", "4.20", "4.00"]]
+
+    def merged(label_above: str, label_below: str) -> Table:
+        a = _table(xs, rows + [[label_above, "3136.04", "3393.33"]], 640, 1)
+        b = _table(xs, [[label_below, "", ""]], 2, 72)
+        RUNS_ON[a.cells[9]] = True
+        return merge_tables(a, b, cut=True)
+
+    m = merged("集群所在盟市工业总产值（亿元）（跨", "盟市联合培育集群填写牵头地情况）")
+    assert m.n_rows == 4 and m.at(3, 0).text.endswith("牵头地情况）")
+    assert SPLIT_NOTE not in m.at(3, 0).notes and m.at(3, 1).confidence == 1.0
+    # balanced above: only the running text says so — joined but doubted, as before
+    m = merged("集群所在盟市工业总产值（亿元）跨", "盟市联合培育集群填写牵头地情况")
+    assert m.n_rows == 4 and SPLIT_NOTE in m.at(3, 0).notes

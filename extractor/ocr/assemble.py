@@ -357,6 +357,46 @@ def _col_lines(t: Table) -> list[float]:
     return xs
 
 
+_WHOLE_NUMBER = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.(\d+))?%?$|^[-+]?\d+(?:\.(\d+))?%?$")
+_WHOLE_DATE = re.compile(r"^(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[.．/-]\s*\d{1,2}(?:\s*[.．/-]\s*\d{1,2})?)$")
+
+
+def _two_values(a: str, b: str) -> bool:
+    """``a`` and ``b`` are each a whole value of the same kind: two numbers of at least 2 digits with as many
+    decimals (so '16.2' above '9' — one number wrapped — is not), or two whole dates (year and month at least)."""
+    a, b = a.strip(), b.strip()
+    ma, mb = _WHOLE_NUMBER.match(a), _WHOLE_NUMBER.match(b)
+    if ma and mb:
+        da, db = (ma.group(1) or ma.group(2) or ""), (mb.group(1) or mb.group(2) or "")
+        digits = lambda t: sum(ch.isdigit() for ch in t)  # noqa: E731
+        return digits(a) >= 2 and digits(b) >= 2 and len(da) == len(db)
+    return bool(_WHOLE_DATE.match(a) and _WHOLE_DATE.match(b))
+
+
+def _depth(text: str) -> int:
+    """Brackets opened and not closed in ``text`` (full- and half-width)."""
+    d = 0
+    for ch in text:
+        if ch in "（(":
+            d += 1
+        elif ch in "）)" and d > 0:
+            d -= 1
+    return d
+
+
+def _closes(text: str) -> bool:
+    """``text`` closes a bracket it did not open: the end of a bracketed part that began above."""
+    d = 0
+    for ch in text:
+        if ch in "（(":
+            d += 1
+        elif ch in "）)":
+            d -= 1
+            if d < 0:
+                return True
+    return False
+
+
 def _append(c: Cell, d: Cell) -> None:
     if d.text.strip():
         sep = "" if RUNS_ON.get(c, False) else "\n"  # text cut by the page break goes on directly
@@ -412,12 +452,17 @@ def merge_tables(a: Table, b: Table, tol: float = 4.0, cut: bool = True) -> Tabl
         strong = bool(pairs) and (
             (not pairs[0][1].text.strip() and bool(pairs[0][0].text.strip()))  # the row's label cell empty below
             or bool(_GOES_ON.match(pairs[0][1].text))  # the label goes on: （注：…） （需…）
+            or (_depth(pairs[0][0].text) > 0 and _closes(pairs[0][1].text))  # '（跨' above, '…情况）' below
             or (last <= 2 and any(c.text.strip() and not d.text.strip() for c, d in pairs)))  # a header row cut
         weak = bool(pairs) and (any(RUNS_ON.get(c, False) for c, _ in both)  # text above ran on into the next page
                                 or (len(pairs) == 1 and pairs[0][0].text.count("\n") >= 2))  # a box goes on
         # a row number of its own below (序号 1, 2 …, other than the one above): a new row, never the rest of one
         new_row = bool(pairs) and bool(_ROW_NUMBER.match(pairs[0][0].text)) and bool(
             _ROW_NUMBER.match(pairs[0][1].text)) and pairs[0][0].text.strip() != pairs[0][1].text.strip()
+        # two complete values of the same kind stacked in one column (79.36 above, 59.38 below; 2022年12月 above,
+        # 2024年10月 below): a value is never continued by another whole value, so these are two rows
+        stacked = any(_two_values(c.text, d.text) for c, d in both)
+        weak = weak and not stacked
         split = not label_join and not new_row and cut and bool(pairs) and below_only_under_text and (strong or weak)
         if split:  # one row cut in two: the lower part's text goes on in the cells above
             for c, d in pairs:
