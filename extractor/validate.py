@@ -321,7 +321,7 @@ def assemble(m: Mapped, ctx: Context) -> tuple[list[FieldValue], list[ListTable]
 def recheck(res: Any, table_map: TableMap, catalogue: dict[str, Indicator], vocab: Any = None) -> None:
     """Run every rule of ``table_map`` and the catalogue again on a finished result (in place) — the entry
     point for re-checking after a reviewer's correction (strip reasons matching
-    :data:`extractor.rules.RULE_REASON` first)."""
+    :func:`extractor.rules.rule_reason` first)."""
     from . import rules
 
     rules.check_result(res, table_map, catalogue, vocab or bundled_vocabulary())

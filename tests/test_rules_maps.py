@@ -247,3 +247,17 @@ def test_check_maps_warns_about_keywords_that_are_not_distinctive(tmp_path, capl
     assert any("may claim their documents" in w for w in warned)
     assert not keyword_warnings(load_maps(MAPS_DIR))  # the bundled maps' keywords are all their own
     assert len(maps) == 6
+
+
+def test_rule_reason_matches_what_rules_write_and_nothing_else():
+    from extractor.rules import rule_reason
+
+    rx = rule_reason()
+    for r in ("合计 10 ≠ Σ 9.988 (diff 0.012): total = a + b", "合计 1,204.5 differs from the sum of the rows 1,204.05",
+              "增幅 10.11% does not match 2024→2025: 10.00%", "其中: a 10.012 > total 10", "小数位数: '1.234' has 3 decimals",
+              "a share must lie between 0 and 100%: 145.45", "a count cannot be negative: -7",
+              "narrative figure 1006亿元 at offset 11 (集群产值 → total) contradicts the table: 1,000亿元"):
+        assert rx.match(r), r
+    for r in ("OCR: a character read with probability 0.75", "PDF: the text fills its box", "required field is empty",
+              "unit 万元 typed in a 亿元 row: converted to 亿元", "label matched at 0.91"):
+        assert not rx.match(r), r

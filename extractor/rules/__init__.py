@@ -5,7 +5,7 @@ kind is one module plus one line in :data:`KINDS`. Maps list their rules under `
 ``min`` / ``max`` / ``decimals`` / type ``integer`` add rules for every form (:func:`catalogue_rules`).
 :func:`run` evaluates them on a document's values after normalisation (called by
 :func:`extractor.validate.assemble`); :func:`check_result` runs them again on a :class:`Result` (e.g.
-after a reviewer's correction). :data:`RULE_REASON` matches every reason a rule writes.
+after a reviewer's correction). :func:`rule_reason` matches every reason a rule writes.
 """
 from __future__ import annotations
 
@@ -79,11 +79,15 @@ def check_result(res: Any, table_map: Any, catalogue: dict[str, Any], vocab: Any
     run(facts, [*table_map.rules, *catalogue_rules(catalogue)])
 
 
-RULE_REASON = re.compile(
-    r"^(\S+ \S+ differs from the sum of the rows|\S+ \S+% does not match|\S+ [-\d.,]+ ≠ Σ|a share must lie between"
-    r"|a count cannot be negative|\S+: )"
-)
-"""Matches the reasons rules write (the review station strips them before re-running the rules)."""
+def rule_reason(vocab: Any = None) -> "re.Pattern[str]":
+    """A pattern matching every reason a rule (or the narrative check) writes — strip those before running the
+    rules again on a result (e.g. the review station after a correction). ``vocab``: default the bundled one."""
+    if vocab is None:
+        from ..maps import bundled_vocabulary
+
+        vocab = bundled_vocabulary()
+    words = "|".join(re.escape(w) for w in sorted(set(vocab.rule_words.values()), key=len, reverse=True))
+    return re.compile(rf"^(?:(?:{words})[ :]|a share must lie between|a count cannot be negative|narrative figure )")
 
 
 def problems(table_map: Any, catalogue: dict[str, Any] | None = None) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Facts, RuleBase, blank, fail, registry, split_ref
+from .base import Facts, RuleBase, blank, fail, registry
 
 
 def _key(v: object) -> tuple[int, ...] | None:
@@ -36,7 +36,6 @@ class DateOrderRule(RuleBase):
             firsts = [(None, (y,), str(y))]
         else:
             firsts = [(v, _key(v.value), str(v.value)) for v in facts.values(self.earlier) if not blank(v)]
-        split_ref(self.later)
         for late in facts.values(self.later):
             if blank(late):
                 continue

@@ -33,8 +33,6 @@ class DecimalsRule(RuleBase):
         for v, _ in facts.every_value():
             if not (every or v.id in wanted) or v.id in self.exclude or num(v) is None or not v.raw:
                 continue
-            if isinstance(v.value, int) and not every:
-                pass
             m = _NUM.search(unicodedata.normalize("NFKC", v.raw))
             if m and len(m.group(1)) > self.places:
                 fail(v, f"{self.word(facts)}: {v.raw.strip()!r} has {len(m.group(1))} decimals, "
