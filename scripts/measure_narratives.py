@@ -79,7 +79,7 @@ def main(argv=None) -> int:
     cat = load_catalogue()
     rng = random.Random(7)
     n_docs = n_texts = alarms_plain = 0
-    injected = caught = control = alarms_control = 0
+    injected = caught = control = alarms_control = not_landed = 0
     misses: list[str] = []
     for seed in [int(s) for s in a.seeds.split(",")]:
         d = a.out / str(seed)
@@ -110,7 +110,8 @@ def main(argv=None) -> int:
                     continue
                 res2 = extract_document(doc)
                 t2 = next((y for y in res2.texts if y.id == t.id and y.table == t.table), None)
-                if t2 is None:
+                if t2 is None or sentence[:-1] not in (t2.text or "").replace("\n", ""):
+                    not_landed += 1  # the IR edit did not reach this narrative's text (e.g. read from cell runs)
                     continue
                 hit = any(FLAG in r and fig in r for r in t2.reasons)
                 if wrong:
@@ -125,6 +126,7 @@ def main(argv=None) -> int:
     print(f"false alarms on un-edited returns: {alarms_plain} narratives flagged")
     print(f"contradicting sentences caught: {caught}/{injected} ({caught / max(injected, 1):.0%})")
     print(f"false alarms on correct added sentences: {alarms_control}/{control}")
+    print(f"edits that did not reach the narrative (not counted): {not_landed}")
     for m in misses[:10]:
         print("  missed:", m)
     return 0
