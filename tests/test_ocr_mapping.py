@@ -77,3 +77,20 @@ def test_twin_label_with_one_row_unread_is_never_ok_by_order():
     tc2, _s, r2 = locate_one(sc2, LABEL, 2, 0, expected=2)
     assert not r1 and not r2
     assert (tc1[1].row, tc2[1].row) == (0, 2)
+
+
+def test_one_cell_under_two_list_columns_is_doubted():
+    from extractor.mapping import Hit, _shared_cells
+
+    wide = Cell(row=5, col=5, colspan=2, text="主要从事牵引\n变流器的研\n有效发明专利\n97项。")
+    own = Cell(row=5, col=1, text="株洲晨光电力机车股份有限公司")
+    rec = [Hit(id=c, table="（一）现有企业库", row_label="", column_label=c, kind="value", raw=cell.text, cell=cell)
+           for c, cell in (("企业名称", own), ("企业概况", wide), ("主导产品", wide))]
+    _shared_cells(rec)
+    assert not rec[0].reasons
+    assert rec[1].reasons and rec[2].reasons and "'企业概况', '主导产品'" in rec[1].reasons[0]
+    # an empty cell shared by two columns says nothing
+    empty = Cell(row=6, col=5, colspan=2, text="")
+    rec = [Hit(id=c, table="t", row_label="", column_label=c, kind="value", raw="", cell=empty) for c in ("a", "b")]
+    _shared_cells(rec)
+    assert not any(h.reasons for h in rec)
