@@ -133,3 +133,32 @@ def test_filled_box_glued_to_its_option_is_found():
     cv2.rectangle(text, (30, 6), (45, 21), 255, -1)
     cv2.rectangle(text, (49, 4), (72, 24), 255, 2)
     assert checkbox.orphan_marks(rec("国家", [15.0, 60.0]), 0.0, text, 0, H, [], 0, H) == []
+
+
+def test_square_with_ink_stacked_above_is_part_of_a_character():
+    # 品 on a fax: its lower-left 口 is a square half a text height tall, low in the line, with the upper 口 over it
+    ink = np.zeros((28, 80), np.uint8)
+    cv2.rectangle(ink, (8, 1), (20, 12), 255, 2)  # upper 口
+    cv2.rectangle(ink, (0, 14), (13, 27), 255, 2)  # lower-left 口 (the candidate)
+    cv2.rectangle(ink, (15, 14), (27, 27), 255, 2)  # lower-right 口
+    part = Mark(0, 13, 14, 27, True, 1.0, "box")
+    assert checkbox.stacked(ink, part, 0, 0)
+    assert checkbox.confirm([part], rec("质量", [45.0, 70.0]), 0.0, 26.0, ink, 0, 0) == []
+    # a box standing alone: nothing above or below it
+    lone = np.zeros((28, 80), np.uint8)
+    cv2.rectangle(lone, (0, 4), (18, 23), 255, 2)
+    assert not checkbox.stacked(lone, Mark(0, 18, 4, 23, True, 1.0, "box"), 0, 0)
+
+
+def test_stack_share_boundaries():
+    assert checkbox.STACK_SHARE == 0.3 and checkbox.STACK_MARGIN == 2
+    m = Mark(0, 19, 10, 20, True, 1.0, "box")  # 20 columns
+    for cols, want in ((6, True), (5, False)):  # 6/20 = 0.30 ≥ 0.3; 5/20 = 0.25
+        ink = np.zeros((28, 40), np.uint8)
+        ink[2, 0:cols] = 255  # ink 8 rows above the square, in the first `cols` columns
+        assert checkbox.stacked(ink, m, 0, 0) is want
+    # ink within STACK_MARGIN (2 px) of the square is its own outline: 2 px above counts not, 3 px does
+    for row, want in ((8, False), (7, True)):
+        ink = np.zeros((28, 40), np.uint8)
+        ink[row, 0:20] = 255
+        assert checkbox.stacked(ink, m, 0, 0) is want

@@ -133,6 +133,8 @@ def confirm(cands: list[Mark], rec: RecLine, crop_x0: float, text_h: float, ink:
             continue
         if ch is not None and ch not in LOOKALIKE:
             continue
+        if stacked(ink, m, ink_x0, ink_y0):
+            continue  # ink above or below the square in the same line: a part of a character (品 吕 器 …)
         gap = _gap_before(ink, int(m.x0 - ink_x0))
         centred = abs((m.y0 + m.y1) / 2 - mid) <= 0.25 * text_h and m.y1 - m.y0 >= 0.45 * text_h
         if centred and gap >= (0.9 if ch is not None else 0.5) * text_h:
@@ -141,6 +143,27 @@ def confirm(cands: list[Mark], rec: RecLine, crop_x0: float, text_h: float, ink:
 
 
 LOOKALIKE = set("口冈囗図")
+STACK_SHARE = 0.3  # share of a square's columns with ink above or below it in the line: part of a character
+STACK_MARGIN = 2  # px left clear above and below the square's own outline (its anti-aliasing, a speck)
+
+
+def stacked(ink: np.ndarray, m: Mark, ink_x0: int, ink_y0: int) -> bool:
+    """The square ``m`` has ink above or below it within the line in at least ``STACK_SHARE`` of its columns:
+    it is one of the squares of a character (the lower-left 口 of 品), not a tick box, which stands alone.
+
+    ``ink``: the line's ink (rules removed), page pixel (``ink_x0``, ``ink_y0``) at its top left; ``m`` in page
+    pixels; ``STACK_MARGIN`` pixels next to the square are not counted."""
+    a, b = max(0, int(m.x0 - ink_x0)), min(ink.shape[1], int(m.x1 - ink_x0) + 1)
+    top, bot = int(m.y0 - ink_y0) - STACK_MARGIN, int(m.y1 - ink_y0) + 1 + STACK_MARGIN
+    if b <= a:
+        return False
+    cols = ink[:, a:b] > 0
+    outside = np.zeros(cols.shape[1], bool)
+    if top > 0:
+        outside |= cols[:top].any(axis=0)
+    if bot < ink.shape[0]:
+        outside |= cols[bot:].any(axis=0)
+    return float(outside.mean()) >= STACK_SHARE
 
 
 def tick_marks(rec: RecLine, crop_x0: float, ink: np.ndarray, ink_x0: int, text_h: float, boxes: list[Mark],
