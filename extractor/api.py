@@ -57,7 +57,7 @@ def extract_document(doc: Document, maps_dir: str | Path | None = None, template
     m = ident.map
     scopes = locate_sections(doc, m, ident.year_shift)
     mapped = map_sections(scopes, ident.year_shift, m.edition_year)
-    ctx = Context(catalogue=catalogue, edition_year=m.edition_year + ident.year_shift)
+    ctx = Context(catalogue=catalogue, edition_year=m.edition_year + ident.year_shift, table_map=m)
     fields, tables, texts = assemble(mapped, ctx)
     warnings = list(doc.warnings)
     if ident.shift_tied:

@@ -18,11 +18,11 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, Iterator
 
 from ..contract import FieldValue, ListTable, Result, ReviewDecision, Summary, Text, Value
 from ..normalize import parse
+from ..rules import rule_reason
 from ..text import years
 
 DB_NAME = "review.sqlite"
@@ -33,8 +33,9 @@ DECIDED = ("accepted", "corrected", "unreadable")
 ACTION_STATUS = {"accept": "accepted", "correct": "corrected", "unreadable": "unreadable"}
 
 # reasons the cross-field rules of extractor.validate write (re-checked on the reviewed document)
-RULE_RX = re.compile(r"^(合计 \S+ differs from the sum of the rows|增幅 \S+% does not match|a share must lie between"
-                     r"|a count cannot be negative)")
+_OLD_RULE_RX = (r"^(合计 \S+ differs from the sum of the rows|增幅 \S+% does not match|a share must lie between"
+                r"|a count cannot be negative)")
+RULE_RX = re.compile(_OLD_RULE_RX + "|" + rule_reason().pattern)
 NOT_FOUND_RX = re.compile(r"not found|not on the supplied pages|section heading not found")
 CATEGORY_RANK = {"rule": 0, "type": 1, "ocr": 2, "unit": 3, "label": 4, "other": 5, "not found": 9}
 STATUS_RANK = {"error": 0, "invalid": 1, "review": 2, "accepted": 7, "corrected": 7, "unreadable": 7}
@@ -142,22 +143,18 @@ def category(v: Value | Text) -> str:
 
 
 # ---------------------------------------------------------------- re-running the rules on a reviewed document
-def _role(fid: str, period: int | None) -> str:
-    if re.search(r"_growth(_total)?$", fid):
-        return "growth"
-    return "value" if isinstance(period, int) else "other"
-
-
 def recheck(res: Result) -> None:
-    """Run extractor.validate's cross-field rules again on ``res`` (in place), with reviewers' decisions applied.
+    """Run the document's rules again on ``res`` (in place), with reviewers' decisions applied.
 
     Rule failures written by the extraction are removed first (a value that was invalid only because of them
-    goes back to review/ok), then growth, 合计, share and count rules run on the current values. Decided values
-    (accepted/corrected) take part as ``ok``; a rule failing on one keeps the reviewer's status and adds the
-    reason. The rules are reused from extractor.validate through a small adapter: the contract has no mapping
-    Hits, so group (table + row), role (``*_growth`` IDs) and period come from the labels the result carries.
+    goes back to review/ok), then every rule of the template's map and the catalogue runs on the current values
+    (:func:`extractor.validate.recheck`). Decided values (accepted/corrected) take part as ``ok``; a rule failing
+    on one keeps the reviewer's status and adds the reason. A result whose template has no map installed any
+    more is left as it is.
     """
-    from ..validate import _check_totals, check_counts, check_growth, check_ranges
+    from ..errors import MapError
+    from ..maps import get_map, load_catalogue
+    from ..validate import recheck as rules_recheck
 
     every = [v for _, v, _ in values(res) if not isinstance(v, Text)]
     for v in every:
@@ -170,26 +167,12 @@ def recheck(res: Result) -> None:
         if v.status in DECIDED:
             v.status = "missing" if v.status == "unreadable" else "ok"
     try:
-        list_tables = {t.table for t in res.tables}
-        totals = [f for f in res.fields if f.table in list_tables and f.id.endswith("_total")]
-        scalar = [f for f in res.fields if not (f.table in list_tables and f.id.endswith("_total"))]
-        check_growth([(f, SimpleNamespace(group=f.row_label, table=f.table, role=_role(f.id, f.period),
-                                          period=f.period)) for f in scalar])
-        check_ranges(scalar)
-        check_counts(scalar)
-        for t in res.tables:
-            pairs = []
-            for r in t.rows:
-                for col, v in r.cells.items():
-                    ys = years(col)
-                    p = ys[-1] if ys else None
-                    pairs.append((v, SimpleNamespace(group=f"row {r.row_index}", table=t.table,
-                                                     role=_role(v.id, p), period=p)))
-            mine = [f for f in totals if f.table == t.table]
-            pairs += [(f, SimpleNamespace(group="total", table=t.table, role="total" if _role(f.id, f.period) != "growth"
-                                          else "growth", period=f.period)) for f in mine]
-            check_growth(pairs)
-            _check_totals(t.rows, [f for f in mine if _role(f.id, f.period) != "growth"])
+        try:
+            table_map = get_map(res.template.id) if res.template else None
+        except MapError:
+            table_map = None  # a map no longer installed: the result is shown as it is, without re-checking
+        if table_map is not None:
+            rules_recheck(res, table_map, load_catalogue())
     finally:
         for v in every:
             if id(v) in real:
