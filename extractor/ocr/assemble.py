@@ -18,6 +18,7 @@ import weakref
 from ..ir import Block, Cell, Paragraph, Table
 from ..loaders.pdf.stitch import align_columns
 from .checkbox import rewrite
+from .grid import Grid, GridCell
 from .pipeline import PageOCR
 
 # character probability at which a cell is still trusted; maps to 0.9, the validator's ok threshold. Chosen so
@@ -223,6 +224,42 @@ def cell_confidence(probs: list[float], red: float, crossing: bool, mark_conf: f
     return round(min(1.0, conf), 4), notes
 
 
+RULE_MARKS = set("T|丨Il")  # what the recogniser reads for a short piece of a ruling line (not 1: a value)
+RULE_MARK_W = 0.3  # text heights: a rule piece is at most this wide ...
+RULE_MARK_NEAR = 0.3  # ... and its middle this close to a column line of the table
+
+
+def split_on_rule_marks(g: Grid, gc: GridCell, items: list, text_h: float) -> list[tuple[GridCell, list]]:
+    """A cell spanning columns whose every inner column line shows up as a rule piece read as text ('T', '|'
+    on a fax: the rule is there but broken, so the grid took the cells for one) is those columns' cells, each
+    with the text on its side (the pieces dropped). Otherwise the cell as it is.
+
+    ``items``: the cell's lines as in :func:`_region_texts` (band, box in page pixels, text, …); ``text_h`` in
+    pixels. A piece is at most ``RULE_MARK_W`` text heights wide with its middle within ``RULE_MARK_NEAR`` text
+    heights of the column line; no other text may cross a column line."""
+    if gc.colspan < 2 or not items:
+        return [(gc, items)]
+    inner = g.xs[gc.col + 1:gc.col + gc.colspan]
+    marks = [it for it in items if it[2].strip() and set(it[2].strip()) <= RULE_MARKS
+             and it[1][2] - it[1][0] <= RULE_MARK_W * text_h]
+
+    def at(it: tuple, x: float) -> bool:
+        return abs((it[1][0] + it[1][2]) / 2 - x) <= RULE_MARK_NEAR * text_h
+
+    if not all(any(at(m, x) for m in marks) for x in inner):
+        return [(gc, items)]
+    words = [it for it in items if not any(it is m for m in marks if any(at(m, x) for x in inner))]
+    if any(it[1][0] < x < it[1][2] for it in words for x in inner):
+        return [(gc, items)]  # text across a column line: one cell after all
+    edges = [gc.box[0], *inner, gc.box[2]]
+    out = []
+    for j in range(gc.colspan):
+        box = (edges[j], gc.box[1], edges[j + 1], gc.box[3])
+        mine = [it for it in words if edges[j] <= (it[1][0] + it[1][2]) / 2 < edges[j + 1]]
+        out.append((GridCell(gc.row, gc.col + j, gc.rowspan, 1, box), mine))
+    return out
+
+
 def page_blocks(p: PageOCR) -> list[Block]:
     """The page's tables and paragraphs, top to bottom; coordinates in PDF points of the cleaned page."""
     k = 72.0 / p.dpi
@@ -231,10 +268,13 @@ def page_blocks(p: PageOCR) -> list[Block]:
     tables: list[Table] = []
     for ti, g in enumerate(p.tables):
         cells = []
+        parts = []
         for ci, gc in enumerate(g.cells):
             ri = region_of.get((ti, ci))
-            reg = p.regions[ri] if ri is not None else None
             items = texts.get(ri, []) if ri is not None else []
+            parts += [(ri, part, its) for part, its in split_on_rule_marks(g, gc, items, p.text_h)]
+        for ri, gc, items in parts:
+            reg = p.regions[ri] if ri is not None else None
             x0, y0, x1, y1 = gc.box
             text = cjk_punct(fix_dashes(_join_lines(items, x1 - 4, p.text_h, x0 + 4)))
             probs = [q for it in items for q in it[3]]
