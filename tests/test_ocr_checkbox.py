@@ -162,3 +162,15 @@ def test_stack_share_boundaries():
         ink = np.zeros((28, 40), np.uint8)
         ink[row, 0:20] = 255
         assert checkbox.stacked(ink, m, 0, 0) is want
+
+
+def test_stack_test_only_for_squares_below_max_height():
+    assert checkbox.STACK_MAX_H == 0.7
+    text_h = 20.0
+    for y0, kept in ((7, False), (5, True)):  # square 13 px (0.65 text heights) tested; 15 px (0.75) not
+        ink = np.zeros((24, 60), np.uint8)
+        m = Mark(0, 14, y0, 20, True, 1.0, "box")
+        cv2.rectangle(ink, (0, y0), (14, 20), 255, 2)
+        ink[0:2, 0:14] = 255  # a stroke above it (a tick drawn out of its box, or the upper part of 品)
+        out = checkbox.confirm([m], rec("是", [45.0]), 0.0, text_h, ink, 0, 0)
+        assert (out == [m]) is kept, (y0, out)

@@ -133,7 +133,7 @@ def confirm(cands: list[Mark], rec: RecLine, crop_x0: float, text_h: float, ink:
             continue
         if ch is not None and ch not in LOOKALIKE:
             continue
-        if stacked(ink, m, ink_x0, ink_y0):
+        if m.y1 - m.y0 < STACK_MAX_H * text_h and stacked(ink, m, ink_x0, ink_y0):
             continue  # ink above or below the square in the same line: a part of a character (品 吕 器 …)
         gap = _gap_before(ink, int(m.x0 - ink_x0))
         centred = abs((m.y0 + m.y1) / 2 - mid) <= 0.25 * text_h and m.y1 - m.y0 >= 0.45 * text_h
@@ -145,6 +145,9 @@ def confirm(cands: list[Mark], rec: RecLine, crop_x0: float, text_h: float, ink:
 LOOKALIKE = set("口冈囗図")
 STACK_SHARE = 0.3  # share of a square's columns with ink above or below it in the line: part of a character
 STACK_MARGIN = 2  # px left clear above and below the square's own outline (its anti-aliasing, a speck)
+# text heights: only a square shorter than this is tested (a character's 口 is about half a text height; a
+# printed box about 0.8, and a tick drawn out of its box must not make it a character)
+STACK_MAX_H = 0.7
 
 
 def stacked(ink: np.ndarray, m: Mark, ink_x0: int, ink_y0: int) -> bool:
