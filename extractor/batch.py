@@ -260,7 +260,7 @@ def run_batch(inputs: list[Path], outdir: Path, settings: BatchSettings | None =
     pool = None
     values_fh = records_fh = None
     try:
-        packages = Intake(tmp, settings.limits).packages(list(inputs), settings.folders_are_packages)
+        packages = Intake(tmp, settings.limits, exclude=(outdir,)).packages(list(inputs), settings.folders_are_packages)
         result.total_packages = len(packages)
         if on_start:
             on_start(len(packages), sum(len(p.items) for p in packages))

@@ -201,9 +201,12 @@ def unsafe_entry(name: str) -> bool:
 class Intake:
     """Walks the inputs into packages. ``tmp`` is a private folder where zip members are unpacked."""
 
-    def __init__(self, tmp: Path, limits: IntakeLimits | None = None) -> None:
+    def __init__(self, tmp: Path, limits: IntakeLimits | None = None, exclude: tuple[Path, ...] = ()) -> None:
         self.tmp = tmp
         self.limits = limits or IntakeLimits()
+        # folders never read as input: the batch's own output folder inside an input folder (re-running
+        # ``extractor extract . -o out`` must not take last run's results for a package)
+        self.exclude = {os.path.realpath(x) for x in exclude}
         self.claims = Claims()
         self._n = 0
 
@@ -255,6 +258,8 @@ class Intake:
         out = []
         for e in entries:
             p = Path(e.path)
+            if os.path.realpath(e.path) in self.exclude:
+                continue
             try:
                 mode = e.stat(follow_symlinks=False).st_mode
             except OSError as err:
@@ -314,6 +319,8 @@ class Intake:
                       message=f"cannot list folder: {e.strerror or e}")
             return
         for e in entries:
+            if os.path.realpath(e.path) in self.exclude:
+                continue
             r = f"{rel}/{e.name}" if rel else e.name
             d = f"{display}/{e.name}"
             try:

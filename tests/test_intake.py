@@ -221,3 +221,21 @@ def test_text_evidence():
     assert kind_of("营业执照") == "business_licence" and kind_of("合并资产负债表") == "financial_statement"
     assert kind_of("实用新型专利证书") == "certificate" and kind_of("关于推荐的函") == "letter"
     assert kind_of("IMG_0001") is None
+
+
+def test_output_folder_inside_the_input_is_not_read(tmp_path: Path) -> None:
+    """`extractor extract . -o out` run twice: the second run must not take `out/` for a package."""
+    from extractor.intake import Intake
+
+    inbox = tmp_path / "inbox"
+    (inbox / "pkg").mkdir(parents=True)
+    (inbox / "pkg" / "form.docx").write_bytes(b"x")
+    (inbox / "out" / "pkg").mkdir(parents=True)
+    (inbox / "out" / "pkg" / "form.docx.json").write_text("{}")
+    (inbox / "pkg" / "out").mkdir()  # a folder of an applicant that happens to be called out: still read
+    (inbox / "pkg" / "out" / "a.pdf").write_bytes(b"%PDF-1.4")
+    pkgs = Intake(tmp_path / "tmp", exclude=(inbox / "out",)).packages([inbox])
+    assert [p.key for p in pkgs] == ["pkg"]
+    assert sorted(i.rel for i in pkgs[0].items) == ["form.docx", "out/a.pdf"]
+    # nothing excluded: the output folder would be a package of its own
+    assert len(Intake(tmp_path / "tmp2").packages([inbox])) == 2
