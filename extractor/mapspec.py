@@ -228,6 +228,13 @@ class Vocabulary(_Strict):
     approx_before: list[str] = Field(default_factory=list, description="narratives: words marking a rounded figure")
     approx_after: list[str] = Field(default_factory=list, description="narratives: words marking a rounded figure")
     clause_breaks: list[str] = Field(default_factory=list, description="narratives: a figure's clause ends here")
+    form_words: list[str] = Field(default_factory=list, description="intake: a file name or title with one of these "
+                                  "is a form (申报表, 申请报告 …)")
+    page_words: list[str] = Field(default_factory=list, description="intake: a page with one of these labels is a "
+                                  "page of a form even without its title")
+    attachment_kinds: dict[str, list[str]] = Field(
+        default_factory=dict, description="intake: attachment kind -> words in its name or first text (first kind "
+        "whose word is found wins; compared in canonical form: lower case, no punctuation)")
 
     def unit_table(self) -> dict[str, tuple[str, float]]:
         return {u.unit: (u.dimension, u.factor) for u in self.units}

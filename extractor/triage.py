@@ -36,16 +36,14 @@ TEXT_MIN_CHARS = 20  # characters (no spaces) a PDF's first page needs to count 
 WORD_SUFFIXES = {".docx", ".doc", ".wps", ".docm"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*")
-FORM_WORDS = ("申报表", "申请表", "申报书", "申请报告", "申报信息表", "信息表", "申请书")
-DOMAIN_WORDS = ("集群名称", "集群主导产业", "集群牵头", "集群发展")  # a form page without its title (0.5)
 KINDS = ("business_licence", "certificate", "financial_statement", "letter", "photo", "other")
-KIND_WORDS: list[tuple[str, tuple[str, ...]]] = [  # first match wins; names and text, canonical (lower case)
-    ("business_licence", ("营业执照", "licence", "license", "执照")),
-    ("financial_statement", ("资产负债表", "利润表", "现金流量表", "财务报表", "审计报告", "财务", "报表", "balancesheet",
-                             "financial", "invoice", "发票", "结算", "settlement")),
-    ("certificate", ("证书", "证明", "荣誉", "奖状", "专利", "认定", "cert", "patent", "honour", "honor", "award")),
-    ("letter", ("函", "通知", "推荐", "承诺书", "意见", "letter", "notice")),
-]
+
+
+def _vocab():  # noqa: ANN202
+    """Form words, page words and attachment-kind words: ``table_maps/vocabulary.yaml`` (the map author's data)."""
+    from .maps import bundled_vocabulary
+
+    return bundled_vocabulary()
 
 
 @dataclass
@@ -59,8 +57,8 @@ class Evidence:
 
 def kind_of(text: str) -> str | None:
     c = canon(text)
-    for kind, words in KIND_WORDS:
-        if any(w in c for w in words):
+    for kind, words in _vocab().attachment_kinds.items():
+        if any(canon(w) in c for w in words):
             return kind
     return None
 
@@ -90,9 +88,9 @@ def text_score(text: str, titles=None, maps_dir: str | None = None) -> tuple[flo
         s = 0.6 + 0.4 * kw if t >= 0.8 else 0.3 * kw
         if s > best:
             best, which = s, tid
-    if best < 0.55 and any(w in c for w in FORM_WORDS):
+    if best < 0.55 and any(canon(w) in c for w in _vocab().form_words):
         best = 0.55
-    if best < 0.5 and any(w in c for w in DOMAIN_WORDS):
+    if best < 0.5 and any(canon(w) in c for w in _vocab().page_words):
         best = 0.5
     return round(best, 3), which
 
