@@ -673,22 +673,25 @@ def strip_guidance(text: str, guidance: list[str]) -> str:
 
 
 GUIDANCE_PREFIX_MIN = 12  # characters (canonical): a shorter guidance line is never cut off the start of a line
+# share of a guidance line's length by which the cut may fall short of it or run past it (characters the OCR
+# dropped or added): the best-scoring cut in that range is taken, so dropped characters never cost the answer's
+GUIDANCE_PREFIX_SLACK = 0.25
 
 
 def guidance_prefix(line: str, variants: list[str]) -> str | None:
     """The rest of ``line`` when it starts with printed guidance followed by more text, else None.
 
     ``variants``: canonical guidance lines (single or joined). The start of the line whose canonical length is
-    that of a variant give or take a tenth (characters the OCR dropped or added) must score at least
-    ``GUIDANCE_SCORE`` against it; variants shorter than ``GUIDANCE_PREFIX_MIN`` characters are not tried.
+    that of a variant give or take ``GUIDANCE_PREFIX_SLACK`` of it (characters the OCR dropped or added) must
+    score at least ``GUIDANCE_SCORE`` against it; variants shorter than ``GUIDANCE_PREFIX_MIN`` characters are not tried.
     Punctuation right after the cut (the guidance's own '。') goes with the guidance."""
     pos = [k for k, ch in enumerate(line) if canon(ch)]  # index in ``line`` of each canonical character
     best, cut = 0.0, None
     for v in variants:
         n = len(v)
-        if n < GUIDANCE_PREFIX_MIN or len(pos) <= n:
+        if n < GUIDANCE_PREFIX_MIN:
             continue
-        slack = max(1, n // 10)
+        slack = max(1, int(n * GUIDANCE_PREFIX_SLACK))
         for m in range(max(1, n - slack), min(len(pos) - 1, n + slack) + 1):
             head = "".join(canon(line[k]) for k in pos[:m])
             sc = fuzz.ratio(head, v) / 100.0

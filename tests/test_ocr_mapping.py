@@ -37,6 +37,17 @@ def test_guidance_prefix_score_boundary():
     assert GUIDANCE_SCORE == 0.9
 
 
+def test_guidance_with_dropped_characters_costs_the_answer_nothing():
+    from extractor.mapping import GUIDANCE_PREFIX_SLACK
+
+    assert GUIDANCE_PREFIX_SLACK == 0.25
+    v = canon(G)  # 39 characters; 4 dropped (ratio 70/74 = 0.946): the cut falls 4 short, the answer whole
+    dropped = G.replace("主要", "").replace("及其", "")
+    assert guidance_prefix(dropped + ANSWER, [v]) == ANSWER
+    # 2 characters added by the OCR (a seal's 某某): the cut runs 2 past, the answer whole
+    assert guidance_prefix(G[:10] + "某某" + G[10:] + ANSWER, [v]) == ANSWER
+
+
 def test_guidance_prefix_min_length():
     assert GUIDANCE_PREFIX_MIN == 12
     twelve, eleven = "请填写集群主要负责人情况", "请填写集群主要负责人况"
