@@ -10,6 +10,9 @@ Status = Literal["ok", "review", "invalid", "missing", "accepted", "corrected", 
 """``accepted`` / ``corrected`` / ``unreadable`` appear only in ``<name>.reviewed.json`` (a reviewer's decision,
 see :class:`ReviewDecision`); the extraction itself emits the first four."""
 DocStatus = Literal["ok", "review", "error", "needs_ocr"]
+CONFIDENCE = ("calibrated: the estimated probability (0–1) that the value is right, mapped from the raw score "
+              "(source × label match × parse penalties) by models/calibration.yaml, fitted on generated scans and "
+              "photos; a value without doubts is ok when it reaches that file's ok_threshold")
 
 
 class _Out(BaseModel):
@@ -67,7 +70,7 @@ class Value(_OmitNone):
     raw: str | None = Field(description="the text as found in the document")
     value: Any = None
     unit: str | None = None
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float = Field(ge=0.0, le=1.0, description=CONFIDENCE)
     status: Status
     reasons: list[str] = Field(default_factory=list)
     empty: bool = Field(False, description="an explicit empty answer (无, /, —): value is null on purpose")
@@ -125,7 +128,7 @@ class Text(_OmitNone):
     text: str | None
     chars: int
     limit: int | None = None
-    confidence: float
+    confidence: float = Field(description=CONFIDENCE)
     status: Status
     reasons: list[str] = Field(default_factory=list)
     page: int | None = None

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .calibration import calibrate, ok_threshold
 from .contract import FieldValue, ListTable, Row, Text, Value
 from .mapping import Hit, ListHit, Mapped, TextHit, limit_of
 from .maps import bundled_vocabulary, load_maps, load_vocabulary, maps_dir_of
@@ -17,7 +18,8 @@ from .mapspec import Indicator, TableMap
 from .normalize import Parsed, parse, parse_checks, unit_from_label
 from .text import years
 
-OK_CONFIDENCE = 0.9
+OK_CONFIDENCE = 0.9  # a source (OCR) score below this brings the source's notes into the reasons
+OK_PROBABILITY = ok_threshold()  # least calibrated confidence of an ok value (models/calibration.yaml)
 _VOCAB = bundled_vocabulary()
 SHARE_WORDS = re.compile("|".join(re.escape(w) for w in _VOCAB.share_words))  # legacy checks (maps without rules)
 CHANGE_WORDS = re.compile("|".join(re.escape(w) for w in _VOCAB.change_words))
@@ -83,12 +85,12 @@ def _judge(hit: Hit, vtype: str, unit: str | None) -> tuple[Parsed, float, str]:
     p.reasons = list(hit.reasons) + p.reasons
     if src < OK_CONFIDENCE and hit.cell is not None and not p.missing:
         p.reasons += [n for n in hit.cell.notes if n not in p.reasons]  # why the source is doubtful (OCR)
-    conf = round(max(0.0, min(1.0, src * label * p.penalty * hit.penalty)), 3)
+    conf = calibrate(round(max(0.0, min(1.0, src * label * p.penalty * hit.penalty)), 3))  # P(value is right)
     if p.missing:
         status = "missing"
     elif p.invalid:
         status = "invalid"
-    elif conf < OK_CONFIDENCE or p.reasons:
+    elif conf < OK_PROBABILITY or p.reasons:
         status = "review"
         if label < 0.97:
             p.reasons.append(f"label matched at {hit.label_score:.2f}")
@@ -145,7 +147,7 @@ def text_value(t: TextHit | Hit, ctx: Context) -> Text:
         t = th
     chars = len(re.sub(r"\s", "", t.text or ""))
     reasons = list(t.reasons)
-    conf = round((1.0 if t.score >= 0.97 else t.score) * t.source, 3)  # source: OCR confidence (1.0 for text)
+    conf = calibrate(round((1.0 if t.score >= 0.97 else t.score) * t.source, 3))  # source: OCR score (1.0: text)
     if not t.text:
         status = "review" if reasons else "missing"
         if t.required and status == "missing":
@@ -153,7 +155,7 @@ def text_value(t: TextHit | Hit, ctx: Context) -> Text:
     elif t.limit and chars > t.limit:
         status = "invalid"
         reasons.append(f"{chars} characters, over the limit of {t.limit}")
-    elif reasons or conf < OK_CONFIDENCE:
+    elif reasons or conf < OK_PROBABILITY:
         status = "review"
     else:
         status = "ok"
