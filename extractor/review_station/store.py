@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -397,9 +398,7 @@ class Station:
             rec: dict[str, Any] = {"raw": None, "value": None, "unit": None, "empty": 0, "reasons": None}
             if action == "correct":
                 rec = self._parse_correction(d, loc, value)
-            db = self._db(d.outdir)
-            try:
-                db.execute("BEGIN IMMEDIATE")
+            with self._transaction(d) as db:
                 rows = self._rows(db, d)
                 seen = max((r["id"] for r in rows if r["locator"] == loc), default=0)
                 if version is not None and int(version) != seen:
@@ -416,20 +415,31 @@ class Station:
                 if loc == "nf":  # the group's own version
                     db.execute("INSERT INTO decisions(doc, locator, action, reviewer, time, undoes)"
                                " VALUES(?,?,?,?,?,NULL)", (d.rel, "nf", action, reviewer, t))
-                rows = self._rows(db, d)
-                before = d.current
-                self._reload(d, rows)
-                self._log(d, before, locs, action, reviewer, t)
-                self._write_reviewed(d)
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                self._reload(d)
-                raise
-            finally:
-                db.close()
+                self._apply(db, d, locs, action, reviewer, t)
             return self.item(iid)
+
+    @contextmanager
+    def _transaction(self, d: "Doc"):  # noqa: ANN202
+        """One write transaction on OUTDIR's review database; on any failure rolled back and ``d`` reloaded."""
+        db = self._db(d.outdir)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            self._reload(d)
+            raise
+        finally:
+            db.close()
+
+    def _apply(self, db: sqlite3.Connection, d: "Doc", locs: list[str], action: str, reviewer: str, t: str) -> None:
+        """After the decisions are inserted: reload ``d`` from the database, log them, write the reviewed JSON."""
+        before = d.current
+        self._reload(d, self._rows(db, d))
+        self._log(d, before, locs, action, reviewer, t)
+        self._write_reviewed(d)
 
     def undo(self, reviewer: str = "reviewer", iid: str | None = None) -> dict:
         """Undo ``reviewer``'s last decision still in force (on item ``iid`` if given)."""
@@ -451,9 +461,7 @@ class Station:
             # a group decision (places not found) is undone as a whole
             same = [x for x, r in d.decisions.items() if r["time"] == t0 and r["reviewer"] == reviewer
                     and r["action"] == d.decisions[lc]["action"]] if _is_nf(value_at(d.original, lc)) else [lc]
-            db = self._db(d.outdir)
-            try:
-                db.execute("BEGIN IMMEDIATE")
+            with self._transaction(d) as db:
                 t = now()
                 for x in same:
                     db.execute("INSERT INTO decisions(doc, locator, action, reviewer, time, undoes) VALUES(?,?,?,?,?,?)",
@@ -461,18 +469,7 @@ class Station:
                 if len(same) > 1 or _is_nf(value_at(d.original, lc)):
                     db.execute("INSERT INTO decisions(doc, locator, action, reviewer, time, undoes) VALUES(?,?,?,?,?,NULL)",
                                (d.rel, "nf", "undo", reviewer, t))
-                before = d.current
-                self._reload(d, self._rows(db, d))
-                self._log(d, before, same, "undo", reviewer, t)
-                self._write_reviewed(d)
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                self._reload(d)
-                raise
-            finally:
-                db.close()
+                self._apply(db, d, same, "undo", reviewer, t)
             loc = "nf" if len(same) > 1 or _is_nf(value_at(d.original, lc)) else lc
             return self.item(item_id(d, loc))
 
