@@ -259,6 +259,33 @@ def report(name: str, recs: list[dict], conf: np.ndarray, right: np.ndarray, t: 
     return out
 
 
+def split(recs: list[dict], seed: int) -> tuple[list[dict], list[dict], set]:
+    docs = sorted({(r["corpus"], r["doc"]) for r in recs})
+    random.Random(seed).shuffle(docs)
+    fit_docs = set(docs[: len(docs) // 2])
+    return ([r for r in recs if (r["corpus"], r["doc"]) in fit_docs],
+            [r for r in recs if (r["corpus"], r["doc"]) not in fit_docs], fit_docs)
+
+
+def splits(recs: list[dict], seed0: int, k: int, max_wbo: float) -> None:
+    """Held-apart numbers for k seeds of the split: how much they depend on which returns land where."""
+    from extractor.calibration import Curve
+
+    print(f"\nsplit seeds (held apart; ECE 10 bins): seed, values fit/held, T, ECE before → after, review before → "
+          f"after, wrong-but-ok fit (at T) / held before → after")
+    arr = lambda rs, key: np.array([float(r[key]) for r in rs])  # noqa: E731
+    for sd in range(seed0, seed0 + k):
+        fr, hr, _ = split(recs, sd)
+        cv = Curve(*map(tuple, fit(arr(fr, "conf"), arr(fr, "right"))), 1.0)
+        cf = np.array([round(cv(c), 3) for c in arr(fr, "conf")])
+        t = choose_threshold(fr, cf, max_wbo)
+        hc, hy = arr(hr, "conf"), arr(hr, "right")
+        hcal = np.array([round(cv(c), 3) for c in hc])
+        rb, ra = rates(hr, hc, RAW_OK), rates(hr, hcal, t)
+        print(f"  {sd:4d} {len(fr):5d}/{len(hr):5d} T={t:.3f} ECE {ece(hc, hy):.4f} → {ece(hcal, hy):.4f}  review "
+              f"{100 * rb[0]:5.2f} → {100 * ra[0]:5.2f} %  wbo fit {rates(fr, cf, t)[2]} held {rb[2]} → {ra[2]}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, action="append", help="measure_scans corpus (repeatable; /tmp/scans)")
@@ -269,17 +296,17 @@ def main(argv=None) -> int:
     ap.add_argument("--write", action="store_true", help=f"store the fitted map and threshold in {CAL_FILE.name}")
     ap.add_argument("--json", type=Path, default=None, help="write the numbers here")
     ap.add_argument("--extract-only", action="store_true", help="fill the cache and stop")
+    ap.add_argument("--splits", type=int, default=0, help="also print held-apart numbers for this many other seeds")
     a = ap.parse_args(argv)
     corpora = a.corpus or [Path("/tmp/scans")]
     recs = load_records(corpora, a.cache)
     if a.extract_only:
         return 0
-    docs = sorted({(r["corpus"], r["doc"]) for r in recs})
-    random.Random(a.seed).shuffle(docs)
-    fit_docs = set(docs[: len(docs) // 2])
-    fit_r = [r for r in recs if (r["corpus"], r["doc"]) in fit_docs]
-    held = [r for r in recs if (r["corpus"], r["doc"]) not in fit_docs]
-    print(f"{len(recs)} values from {len(docs)} returns: fit {len(fit_r)} values, held apart {len(held)}")
+    if a.splits:
+        splits(recs, a.seed, a.splits, a.max_wbo)
+    fit_r, held, fit_docs = split(recs, a.seed)
+    n_docs = len({(r["corpus"], r["doc"]) for r in recs})
+    print(f"{len(recs)} values from {n_docs} returns: fit {len(fit_r)} values, held apart {len(held)}")
     arr = lambda rs, k: np.array([float(r[k]) for r in rs])  # noqa: E731
     xs, ys = fit(arr(fit_r, "conf"), arr(fit_r, "right"))
     from extractor.calibration import Curve
