@@ -180,13 +180,23 @@ def is_zip(path: Path) -> bool:
 
 
 def zip_name(info: zipfile.ZipInfo) -> str:
-    """Chinese file names in zips made on Windows are GBK without the UTF-8 flag."""
+    """A member's name as its maker meant it. Without the UTF-8 flag, zipfile decodes the bytes as cp437; the
+    bytes are then UTF-8 written without the flag (Info-ZIP ``zip`` 3.0 on Linux, macOS) when they decode as
+    UTF-8 with some non-ASCII character, else GBK (Windows with a Chinese locale), else left as cp437."""
     if info.flag_bits & 0x800:
         return info.filename
     try:
-        return info.filename.encode("cp437").decode("gbk")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
         return info.filename
+    if raw.isascii():
+        return info.filename
+    for enc in ("utf-8", "gbk"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
 
 
 def unsafe_entry(name: str) -> bool:

@@ -239,3 +239,23 @@ def test_output_folder_inside_the_input_is_not_read(tmp_path: Path) -> None:
     assert sorted(i.rel for i in pkgs[0].items) == ["form.docx", "out/a.pdf"]
     # nothing excluded: the output folder would be a package of its own
     assert len(Intake(tmp_path / "tmp2").packages([inbox])) == 2
+
+
+def test_zip_names_utf8_without_flag_gbk_and_flagged() -> None:
+    """Info-ZIP on Linux writes UTF-8 names without the UTF-8 flag; Windows writes GBK; both must read back."""
+    import zipfile as zf
+
+    from extractor.intake import zip_name
+
+    name = "株洲轨道交通集群/集群申报表.docx"
+
+    def info(raw: bytes, flag: int) -> zf.ZipInfo:
+        i = zf.ZipInfo("x")
+        i.flag_bits = flag
+        i.filename = raw.decode("utf-8") if flag & 0x800 else raw.decode("cp437")
+        return i
+
+    assert zip_name(info(name.encode("utf-8"), 0)) == name
+    assert zip_name(info(name.encode("gbk"), 0)) == name
+    assert zip_name(info(name.encode("utf-8"), 0x800)) == name
+    assert zip_name(info(b"plain/form.docx", 0)) == "plain/form.docx"
