@@ -115,7 +115,10 @@ def test_whole_values_stacked_in_a_column_are_two_rows():
 
 
 def test_two_values_shapes():
-    from extractor.ocr.assemble import _two_values
+    from extractor.ocr.assemble import STACKED_MIN_DIGITS, _two_values
+
+    assert STACKED_MIN_DIGITS == 2
+    assert _two_values("10", "12") and not _two_values("10", "2") and not _two_values("1", "12")  # 2 in, 1 out
 
     assert _two_values("3,136.04", "3393.33") and _two_values("12.66", "-4.60%") and _two_values("23", "45")
     assert not _two_values("104.9", "56")  # one decimal above, none below: a wrapped number may look so

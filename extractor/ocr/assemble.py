@@ -431,6 +431,9 @@ _WHOLE_NUMBER = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.(\d+))?%?$|^[-+]?\d+(?
 _WHOLE_DATE = re.compile(r"^(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[.．/-]\s*\d{1,2}(?:\s*[.．/-]\s*\d{1,2})?)$")
 
 
+STACKED_MIN_DIGITS = 2  # digits of each of two stacked numbers (a lone digit may be a wrapped number's last)
+
+
 def _two_values(a: str, b: str) -> bool:
     """``a`` and ``b`` are each a whole value of the same kind: two numbers of at least 2 digits with as many
     decimals (so '16.2' above '9' — one number wrapped — is not), or two whole dates (year and month at least)."""
@@ -439,7 +442,7 @@ def _two_values(a: str, b: str) -> bool:
     if ma and mb:
         da, db = (ma.group(1) or ma.group(2) or ""), (mb.group(1) or mb.group(2) or "")
         digits = lambda t: sum(ch.isdigit() for ch in t)  # noqa: E731
-        return digits(a) >= 2 and digits(b) >= 2 and len(da) == len(db)
+        return digits(a) >= STACKED_MIN_DIGITS and digits(b) >= STACKED_MIN_DIGITS and len(da) == len(db)
     return bool(_WHOLE_DATE.match(a) and _WHOLE_DATE.match(b))
 
 
