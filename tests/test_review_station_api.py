@@ -177,6 +177,30 @@ def test_export_prefers_reviewed(client: TestClient, outdir: Path, tmp_path: Pat
     assert got and got[0]["value"] == 140.81 and got[0]["status"] == "corrected"
 
 
+def test_decisions_belong_to_one_version_of_the_source(client: TestClient, outdir: Path) -> None:
+    """An applicant's corrected file re-extracted to the same OUTDIR path (another sha256): the decisions made on
+    the old version neither apply in the station nor reach the exports."""
+    from extractor.review_station.store import load_preferring_reviewed
+
+    part = find(queue(client)["items"], file="prov-typo.docx", category="unit", where="第1行")
+    assert client.post(f"/api/items/{part['item_id']}", headers=H,
+                       json={"action": "correct", "value": "140.81"}).status_code == 200
+    assert (outdir / "prov-typo.docx.reviewed.json").is_file()
+    # the new version: another hash, another value in that cell
+    p = outdir / "prov-typo.docx.json"
+    r = json.loads(p.read_text(encoding="utf-8"))
+    r["source"]["sha256"] = "f" * 64
+    cell = r["tables"][0]["rows"][0]["cells"]["营业收入（亿元）/2024年"]
+    cell.update(value=99.0, raw="99", status="review", reasons=["new version"])
+    p.write_text(json.dumps(r, ensure_ascii=False), encoding="utf-8")
+    got = {x.source.name: x for x in load_preferring_reviewed([outdir])}["prov-typo.docx"]
+    assert got.tables[0].rows[0].cells["营业收入（亿元）/2024年"].value == 99.0  # not the old correction
+    st = Station([outdir])
+    d = next(d for d in st.docs.values() if d.rel == "prov-typo.docx.json")
+    assert d.decisions == {}  # nothing decided on this version
+    assert d.current.tables[0].rows[0].cells["营业收入（亿元）/2024年"].status == "review"
+
+
 def test_two_reviewers_two_servers_lose_nothing(outdir: Path) -> None:
     a, b = Station([outdir]), Station([outdir])
     ia = [i for i in a.queue() if i["category"] == "unit" and i["file"] == "prov-typo.docx"]

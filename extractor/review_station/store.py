@@ -61,15 +61,19 @@ def reviewed_path(json_path: Path) -> Path:
 
 def load_preferring_reviewed(paths: list[Path]) -> list[Result]:
     """Results under ``paths`` (files or folders), each read from ``<name>.reviewed.json`` where a reviewer has
-    produced one, else from the extraction's ``<name>.json``."""
+    produced one for the same source file (same sha256), else from the extraction's ``<name>.json``."""
     files = [f for p in paths for f in (sorted(x for x in p.rglob("*.json") if is_result_json(x)) if p.is_dir()
                                         else [p])]
     out = []
     for f in files:
+        res = read_if_result(f)
+        if res is None:
+            continue
         r = reviewed_path(f)
-        res = read_if_result(r if r.is_file() else f)
-        if res is not None:
-            out.append(res)
+        rev = read_if_result(r) if r.is_file() else None
+        # a reviewed copy counts only for the very source it was made from: a re-extracted new version of the
+        # applicant's file (another hash) must not come out with the old version's decisions
+        out.append(rev if rev is not None and rev.source.sha256 == res.source.sha256 else res)
     return out
 
 
@@ -212,6 +216,12 @@ class Doc:
     labels: dict[str, dict] = field(default_factory=dict)  # locator -> labels (see values())
 
     @property
+    def dbkey(self) -> str:
+        """The document in the decision store: its path under OUTDIR and its source's hash, so that decisions
+        made on one version of an applicant's file never apply to another version re-extracted to the same path."""
+        return f"{self.rel}@{self.original.source.sha256[:16]}"
+
+    @property
     def package(self) -> str:
         parent = str(Path(self.rel).parent)
         return "" if parent == "." else parent
@@ -222,7 +232,7 @@ class Doc:
 
 
 def item_id(doc: Doc, loc: str) -> str:
-    return hashlib.sha1(f"{doc.outdir.resolve()}\0{doc.rel}\0{loc}".encode()).hexdigest()[:16]
+    return hashlib.sha1(f"{doc.outdir.resolve()}\0{doc.dbkey}\0{loc}".encode()).hexdigest()[:16]
 
 
 SCHEMA = """
@@ -272,7 +282,7 @@ class Station:
         return db
 
     def _rows(self, db: sqlite3.Connection, doc: Doc) -> list[sqlite3.Row]:
-        return db.execute("SELECT * FROM decisions WHERE doc=? ORDER BY id", (doc.rel,)).fetchall()
+        return db.execute("SELECT * FROM decisions WHERE doc=? ORDER BY id", (doc.dbkey,)).fetchall()
 
     def _reload(self, doc: Doc, rows: list[sqlite3.Row] | None = None) -> None:
         if rows is None:
@@ -409,12 +419,12 @@ class Station:
                     cur = db.execute(
                         "INSERT INTO decisions(doc, locator, action, raw, value, unit, empty, reasons, reviewer, time)"
                         " VALUES(?,?,?,?,?,?,?,?,?,?)",
-                        (d.rel, lc, action, rec["raw"], json.dumps(rec["value"], ensure_ascii=False), rec["unit"],
+                        (d.dbkey, lc, action, rec["raw"], json.dumps(rec["value"], ensure_ascii=False), rec["unit"],
                          rec["empty"], json.dumps(rec["reasons"], ensure_ascii=False), reviewer, t))
                     ids.append(cur.lastrowid)
                 if loc == "nf":  # the group's own version
                     db.execute("INSERT INTO decisions(doc, locator, action, reviewer, time, undoes)"
-                               " VALUES(?,?,?,?,?,NULL)", (d.rel, "nf", action, reviewer, t))
+                               " VALUES(?,?,?,?,?,NULL)", (d.dbkey, "nf", action, reviewer, t))
                 self._apply(db, d, locs, action, reviewer, t)
             return self.item(iid)
 
@@ -465,10 +475,10 @@ class Station:
                 t = now()
                 for x in same:
                     db.execute("INSERT INTO decisions(doc, locator, action, reviewer, time, undoes) VALUES(?,?,?,?,?,?)",
-                               (d.rel, x, "undo", reviewer, t, d.decisions[x]["id"]))
+                               (d.dbkey, x, "undo", reviewer, t, d.decisions[x]["id"]))
                 if len(same) > 1 or _is_nf(value_at(d.original, lc)):
                     db.execute("INSERT INTO decisions(doc, locator, action, reviewer, time, undoes) VALUES(?,?,?,?,?,NULL)",
-                               (d.rel, "nf", "undo", reviewer, t))
+                               (d.dbkey, "nf", "undo", reviewer, t))
                 self._apply(db, d, same, "undo", reviewer, t)
             loc = "nf" if len(same) > 1 or _is_nf(value_at(d.original, lc)) else lc
             return self.item(item_id(d, loc))
