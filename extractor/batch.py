@@ -45,7 +45,8 @@ class OutputDirError(Exception):
 
 
 class BatchInterrupted(Exception):
-    """SIGTERM during a batch (Ctrl-C raises KeyboardInterrupt); the batch writes its reports and stops."""
+    """Ctrl-C or SIGTERM during a batch (``args[0]``: ``"SIGINT"`` / ``"SIGTERM"``); the batch writes its
+    reports and stops. Further signals are ignored until the reports are written."""
 
 
 @dataclass
@@ -251,12 +252,17 @@ def run_batch(inputs: list[Path], outdir: Path, settings: BatchSettings | None =
     tmp = Path(tempfile.mkdtemp(prefix=TMP_DIR_PREFIX))
     (tmp / "pid").write_text(str(os.getpid()))
     result = BatchResult(outdir)
-    old_term = None
+    old_handlers: dict[int, object] = {}
     if threading.current_thread() is threading.main_thread():
-        def _term(_sig, _frame):  # noqa: ANN001
-            raise BatchInterrupted
+        def _stop(sig, _frame):  # noqa: ANN001
+            # the first Ctrl-C / SIGTERM starts the shutdown; any further one (a second Ctrl-C, SIGTERM sent
+            # to the process and to its group) is ignored until the reports are written
+            for s in old_handlers:
+                signal.signal(s, signal.SIG_IGN)
+            raise BatchInterrupted("SIGINT" if sig == signal.SIGINT else "SIGTERM")
 
-        old_term = signal.signal(signal.SIGTERM, _term)
+        for s in (signal.SIGINT, signal.SIGTERM):
+            old_handlers[s] = signal.signal(s, _stop)
     pool = None
     values_fh = records_fh = None
     try:
@@ -353,22 +359,28 @@ def run_batch(inputs: list[Path], outdir: Path, settings: BatchSettings | None =
 
         if tasks:
             pool = (RayPool(settings.ray, settings.bounds, settings.ray_num_cpus) if settings.ray
-                    else LocalPool(min(settings.workers, len(tasks)), settings.bounds))
+                    else LocalPool(min(settings.workers, len(tasks)), settings.bounds, tmp=tmp / "work"))
             pool.run(tasks, done)
     except KeyboardInterrupt:
         result.interrupted = "SIGINT"
-    except BatchInterrupted:
-        result.interrupted = "SIGTERM"
+    except BatchInterrupted as e:
+        result.interrupted = e.args[0] if e.args else "SIGTERM"
     finally:
-        if pool is not None:
-            pool.close()
-        for fh in (values_fh, records_fh):
-            if fh is not None:
-                fh.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old_term is not None:
-            signal.signal(signal.SIGTERM, old_term)
-    _write_reports(result, settings)
+        for s in old_handlers:  # shutting down (also after an error): no signal may cut the clean-up short
+            signal.signal(s, signal.SIG_IGN)
+        try:
+            if pool is not None:
+                pool.close()
+            for fh in (values_fh, records_fh):
+                if fh is not None:
+                    fh.close()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        _write_reports(result, settings)
+    finally:
+        for s, h in old_handlers.items():
+            signal.signal(s, h)
     return result
 
 

@@ -12,6 +12,7 @@ package are used. A folder that does not exist is a usage error (2); a folder wi
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -140,6 +141,8 @@ def _extract(files: list[Path], outdir: Path, settings: BatchSettings, quiet: bo
             click.echo(f"usage error: {e}", err=True)
             sys.exit(2)
     if res.interrupted:
+        for sig in (signal.SIGINT, signal.SIGTERM):  # the reports are written: a late signal must not change the exit code
+            signal.signal(sig, signal.SIG_IGN)
         click.echo(f"stopped ({res.interrupted}): {len(res.summaries)} of {res.total_packages} package(s) done; "
                    f"run the same command again to continue; report in {outdir / '_batch' / 'report.html'}", err=True)
         sys.exit(130 if res.interrupted == "SIGINT" else 143)

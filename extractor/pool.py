@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from typing import Callable, Iterable
 from .errors import MapError
 
 Done = Callable[[str, dict], None]
+PARENT_CHECK_S = 1.0  # seconds between a worker's checks that its parent is still alive
 
 
 @dataclass
@@ -54,7 +56,7 @@ def _looks_like_oom(rec: dict) -> bool:
         w in m for w in ("MemoryError", "bad_alloc", "Failed to allocate", "Cannot allocate memory", "std::bad_alloc")))
 
 
-def ocr_config_for(threads: int) -> str:
+def ocr_config_for(threads: int, tmp: str | None = None) -> str:
     """A copy of the OCR config (model paths made absolute) with ``threads`` per process, as a temp file path.
 
     Several workers each running the engine's default threads on the same cores slow every one of them
@@ -68,7 +70,7 @@ def ocr_config_for(threads: int) -> str:
 
     cfg = dataclasses.asdict(load_config())
     cfg["threads"] = max(1, threads)
-    fd, path = tempfile.mkstemp(prefix="extractor-ocr-", suffix=".yaml")
+    fd, path = tempfile.mkstemp(prefix="extractor-ocr-", suffix=".yaml", dir=tmp)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         yaml.safe_dump(cfg, fh)
     return path
@@ -86,9 +88,55 @@ def mapped_mb() -> int:
     return 0
 
 
-def _worker_main(conn, bounds: Bounds, ocr_config: str | None = None) -> None:  # noqa: ANN001
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def die_with_parent(parent: int) -> None:
+    """Make this process die when its parent does (a ``kill -9`` of the batch leaves no workers behind).
+
+    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``; everywhere (and in case the parent died before that):
+    a daemon thread that checks the parent's pid every :data:`PARENT_CHECK_S` seconds and exits."""
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:  # the parent is already gone
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_S)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def private_tempdir(tmp: str | None) -> None:
+    """Send everything this process writes through :mod:`tempfile` (the loaders' copies of applicants'
+    files, converters' scratch files) and child programs (``TMPDIR``) into ``tmp/w<pid>``: a folder inside
+    the batch's own temp folder, removed with it (also by the stale-folder clean-up after a kill)."""
+    if not tmp:
+        return
+    import tempfile
+
+    d = os.path.join(tmp, f"w{os.getpid()}")
+    os.makedirs(d, exist_ok=True)
+    tempfile.tempdir = d
+    os.environ["TMPDIR"] = d
+    os.environ["TEMP"] = os.environ["TMP"] = d
+
+
+def _worker_main(conn, bounds: Bounds, ocr_config: str | None = None, parent: int = 0,  # noqa: ANN001
+                 tmp: str | None = None) -> None:
+    # Ctrl-C and SIGTERM are the parent's to handle (a signal to the whole process group must not kill a
+    # worker in the middle of a file: the parent stops the workers itself, then writes its reports)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if parent:
+        die_with_parent(parent)
+    private_tempdir(tmp)
     if ocr_config:
         os.environ["EXTRACTOR_OCR_CONFIG"] = ocr_config
         os.environ["OMP_NUM_THREADS"] = "1"
@@ -122,9 +170,9 @@ def _worker_main(conn, bounds: Bounds, ocr_config: str | None = None) -> None:  
 
 
 class _Worker:
-    def __init__(self, ctx, bounds: Bounds, ocr_config: str | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, bounds: Bounds, ocr_config: str | None = None, tmp: str | None = None) -> None:  # noqa: ANN001
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, bounds, ocr_config), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, bounds, ocr_config, os.getpid(), tmp), daemon=True)
         self.proc.start()
         child.close()
         self.key: str | None = None
@@ -140,18 +188,24 @@ class _Worker:
 
 
 class LocalPool:
-    """``workers`` processes (fork on Linux), jobs handed out one at a time, results in completion order."""
+    """``workers`` processes (fork on Linux), jobs handed out one at a time, results in completion order.
 
-    def __init__(self, workers: int, bounds: Bounds | None = None) -> None:
+    ``tmp``: a private folder (the batch's temp folder) where the workers' temp files go (see
+    :func:`private_tempdir`); workers die with this process (:func:`die_with_parent`)."""
+
+    def __init__(self, workers: int, bounds: Bounds | None = None, tmp: str | os.PathLike | None = None) -> None:
         self.n = max(1, int(workers))
         self.bounds = bounds or Bounds()
+        self.tmp = str(tmp) if tmp else None
+        if self.tmp:
+            os.makedirs(self.tmp, exist_ok=True)
         self.ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         self.workers: list[_Worker] = []
         cpus = os.cpu_count() or 1
-        self.ocr_config = ocr_config_for(max(1, cpus // self.n)) if self.n > 1 else None
+        self.ocr_config = ocr_config_for(max(1, cpus // self.n), self.tmp) if self.n > 1 else None
 
     def _spawn(self) -> _Worker:
-        return _Worker(self.ctx, self.bounds, self.ocr_config)
+        return _Worker(self.ctx, self.bounds, self.ocr_config, self.tmp)
 
     def run(self, tasks: Iterable[tuple[str, dict]], on_done: Done, stop: Callable[[], bool] = lambda: False) -> None:
         pending = deque(tasks)
