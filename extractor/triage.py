@@ -101,6 +101,52 @@ def _head(path: Path) -> bytes:
         return fh.read(8)
 
 
+# what a file's first bytes say it is, and what each extension should hold
+EXPECTED_CONTENT = {".docx": {"zip"}, ".docm": {"zip"}, ".doc": {"ole", "rtf", "zip", "html"},
+                    ".wps": {"ole", "zip"}, ".pdf": {"pdf"}, ".jpg": {"jpeg"}, ".jpeg": {"jpeg"},
+                    ".png": {"png"}, ".tif": {"tiff"}, ".tiff": {"tiff"}}
+DOCUMENT_CONTENT = {"zip", "ole", "rtf", "pdf", "jpeg", "png", "tiff"}  # kinds a loader may still read
+
+
+def sniff(path: Path) -> str:
+    """What the content is by its first bytes: empty | pdf | zip | ole | rtf | jpeg | png | tiff | html |
+    text | binary."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        head = fh.read(512)
+    if not head:
+        return "empty"
+    for magic, kind in ((b"%PDF", "pdf"), (b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"),
+                        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"), (b"{\\rtf", "rtf"), (b"\xff\xd8\xff", "jpeg"),
+                        (b"\x89PNG", "png"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff")):
+        if head.startswith(magic):
+            return kind
+    low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if low.startswith((b"<html", b"<!doctype html", b"<?xml", b"mime-version")):
+        return "html"
+    try:
+        head.decode("utf-8")
+        return "text"
+    except UnicodeDecodeError as e:
+        if e.start >= len(head) - 3:  # a character cut at the end of the 512 bytes
+            return "text"
+    try:
+        head.decode("gb18030")
+        return "text" if b"\x00" not in head else "binary"
+    except UnicodeDecodeError:
+        return "binary"
+
+
+def content_mismatch(path: Path, name: str) -> tuple[str, str]:
+    """(what the content is, a sentence) when the content is not what the extension says; ("", "") otherwise."""
+    suffix = Path(name).suffix.lower()
+    want = EXPECTED_CONTENT.get(suffix)
+    got = sniff(path)
+    if want is None or got in want or got == "empty":
+        return "", ""
+    return got, f"content is not what the extension {suffix} says: it is {got}"
+
+
 def pdf_first_page(path: Path) -> tuple[str, int]:
     """(text of the first page's text layer, pages). Raises on a broken PDF."""
     import pypdfium2 as pdfium
@@ -176,8 +222,12 @@ def evidence(path: Path, name: str, maps_dir: str | None = None) -> Evidence:
     titles = _titles(maps_dir)
     n_score, n_tid = text_score(Path(name).stem, titles)
     n_kind = kind_of(Path(name).stem)
+    raw_name_score = n_score
     if n_kind:
         n_score = min(n_score, 0.3)  # 营业执照.pdf is an attachment, whatever else its name says
+    if n_kind and raw_name_score < FORM_MIN_SCORE and suffix not in WORD_SUFFIXES:
+        # the name says what it is (营业执照.jpg, 荣誉证书.pdf) and has no form word: no OCR, no reading
+        return Evidence(min(n_score, 0.3), n_tid, n_kind, "name")
     head = _head(path)
     if suffix in WORD_SUFFIXES:
         return Evidence(max(n_score, FORM_MIN_SCORE), n_tid, n_kind or "other", "word")
@@ -229,8 +279,31 @@ def process(task: dict) -> dict:
     rec: dict = {"status": "error", "code": "", "message": "", "kind": None, "score": 0.0, "template": None,
                  "evidence": "", "result": None}
     try:
+        size = os.stat(path).st_size
+        got, mismatch = content_mismatch(path, task["name"]) if size else ("", "")
+        if size == 0:  # an empty file is no document, whatever its name (a form's name: the desk must see it)
+            n_score, n_tid = text_score(Path(task["name"]).stem, None, task.get("maps_dir"))
+            rec.update(status="error", code="corrupt_file", score=n_score, template=n_tid, evidence="empty",
+                       kind=kind_of(Path(task["name"]).stem) or "other",
+                       message="the file is empty (0 bytes): send it again")
+            rec["seconds"] = round(time.perf_counter() - t0, 3)
+            return rec
+        if mismatch and got not in DOCUMENT_CONTENT:  # e.g. a text file named .docx: no loader can read it
+            n_score, n_tid = text_score(Path(task["name"]).stem, None, task.get("maps_dir"))
+            n_kind = kind_of(Path(task["name"]).stem)
+            rec.update(score=n_score, template=n_tid, evidence="name", kind=n_kind or "other", content=got,
+                       message=mismatch)
+            if n_score >= FORM_MIN_SCORE:  # named like a form (a form word), cannot be one
+                rec.update(status="error", code="corrupt_file",
+                           message=f"named like a form but cannot be read: {mismatch}")
+            else:
+                rec.update(status="attachment")
+            rec["seconds"] = round(time.perf_counter() - t0, 3)
+            return rec
         ev = evidence(path, task["name"], task.get("maps_dir"))
         rec.update(score=ev.score, template=ev.template, evidence=ev.how, kind=ev.kind)
+        if mismatch:
+            rec.update(content=got, message=mismatch)
         forced = task.get("template")
         if ev.score < FORM_MIN_SCORE:
             rec.update(status="attachment")
