@@ -34,10 +34,11 @@ from .contract import ErrorItem, Result, Source
 from .emit import TMP_PREFIX, read_result, write_atomic, write_csv, write_xlsx
 from .intake import RESERVED, Intake, Item, IntakeLimits, Package
 from .pool import Bounds, LocalPool, RayPool
-from .report import append_values, write_html, write_wide_xlsx
+from .emit import write_wide_xlsx
+from .report import append_values, write_html
 
 TMP_DIR_PREFIX = "extractor-batch-"  # our temp folders under the system temp dir (stale ones are removed)
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2  # 2: flags, main_form, per-form counts (counts are the main form's)
 
 
 class OutputDirError(Exception):
@@ -86,8 +87,8 @@ class BatchResult:
 
     @property
     def ok(self) -> bool:
-        """Every package's form converted (duplicates count as done)."""
-        return not self.interrupted and all(s["status"] in ("converted", "duplicate") for s in self.summaries)
+        """Every package's form converted (duplicates count as done; ``review``: several forms, converted)."""
+        return not self.interrupted and all(s["status"] in ("converted", "review", "duplicate") for s in self.summaries)
 
     @property
     def failed(self) -> list[dict]:
@@ -157,8 +158,8 @@ def remove_stale_writes(outdir: Path) -> None:
 
 # ---------------------------------------------------------------- records and summaries
 def _record(it: Item, rec: dict | None = None) -> dict:
-    r = {"path": it.rel, "input": it.display, "sha256": it.sha256, "size": it.size, "status": it.status or "error",
-         "reason": it.reason, "message": it.message}
+    r = {"path": it.rel, "input": it.display, "sha256": it.sha256, "size": it.size, "mtime": it.mtime,
+         "status": it.status or "error", "reason": it.reason, "message": it.message}
     if rec:
         r.update(status=rec["status"], reason=rec.get("code", "") if rec["status"] == "error" else "",
                  message=rec.get("message", ""), kind=rec.get("kind"), score=rec.get("score"),
@@ -173,26 +174,73 @@ def _record(it: Item, rec: dict | None = None) -> dict:
     return r
 
 
+FINAL_WORDS = ("盖章版", "盖章", "终稿", "定稿", "正式版", "final")  # in a form's file name: the version sent
+DRAFT_WORDS = ("修改前", "草稿", "draft", "旧", "old", "初稿", "征求意见稿")  # an earlier version
+
+
+def name_rank(path: str) -> tuple[int, str]:
+    """+1 when the file name says final (盖章版, 终稿, final …), −1 when it says draft (修改前, 草稿, 旧 …), 0 otherwise;
+    with the word found."""
+    n = path.rsplit("/", 1)[-1].lower()
+    for w in FINAL_WORDS:
+        if w in n:
+            return 1, w
+    for w in DRAFT_WORDS:
+        if w in n:
+            return -1, w
+    return 0, ""
+
+
+def choose_main(forms: list[dict]) -> tuple[dict, str]:
+    """The main form of a package with several: the one whose name says final beats one that says draft;
+    else the newest modified; returns (record, why)."""
+    ranked = sorted(forms, key=lambda r: (-name_rank(r["path"])[0], -(r.get("mtime") or 0.0), r["path"]))
+    best = ranked[0]
+    rk, word = name_rank(best["path"])
+    if rk > name_rank(ranked[1]["path"])[0]:
+        why = f"its name says {word!r}" if rk > 0 else f"the other name(s) say {name_rank(ranked[1]['path'])[1]!r}"
+    elif (best.get("mtime") or 0.0) > (ranked[1].get("mtime") or 0.0):
+        why = "the newest modified time (no name says final or draft)"
+    else:
+        why = "first by name (same evidence: no final/draft word, same modified time)"
+    return best, why
+
+
+def _form_counts(res: Result | None) -> dict:
+    s = res.summary if res is not None else None
+    return {k: (getattr(s, k) if s else 0) for k in ("ok", "review", "invalid", "missing")}
+
+
 def summarise(pkg: Package, records: list[dict], results: dict[str, Result], settings: BatchSettings,
               seconds: float) -> dict:
     conv = [r for r in records if r["status"] == "converted"]
     counts = {k: sum(1 for r in records if r["status"] == k) for k in ("converted", "attachment", "skipped", "error")}
     counts["files"] = len(records)
-    for k in ("ok", "review", "invalid", "missing"):
-        counts[k] = sum(getattr(results[r["path"]].summary, k) for r in conv if results.get(r["path"]) and results[r["path"]].summary)
+    main, why = (choose_main(conv) if len(conv) > 1 else (conv[0] if conv else None, ""))
+    counts.update(_form_counts(results.get(main["path"]) if main else None))  # the main form's, never added up
     if pkg.duplicate_of:
         status = "duplicate"
     else:
         status = "converted" if conv else "failed"
+    flags, reasons = [], []
+    if len(conv) > 1 and status == "converted":
+        status = "review"
+        flags.append("several forms in one package")
+        others = ", ".join(r["path"] for r in conv if r is not main)
+        reasons.append(f"several forms in one package: {main['path']} and {others}; main form {main['path']} "
+                       f"({why}); the others are converted too (one row each in applications.xlsx)")
     s = {
         "summary_version": SUMMARY_VERSION, "package": pkg.key, "input": pkg.display, "kind": pkg.kind,
         "summary": pkg.summary_path, "fingerprint": pkg.fingerprint, "settings": settings.key(), "complete": True,
-        "status": status, "duplicate_of": pkg.duplicate_of,
-        "form": conv[0]["path"] if conv else None, "template": conv[0].get("template") if conv else None,
-        "forms": [{"path": r["path"], "output": r.get("output"), "template": r.get("template"),
-                   "status": results[r["path"]].status if results.get(r["path"]) else None} for r in conv],
+        "status": status, "duplicate_of": pkg.duplicate_of, "flags": flags, "reasons": reasons,
+        "form": main["path"] if main else None, "template": main.get("template") if main else None,
+        "main_form": {"path": main["path"], "why": why} if len(conv) > 1 else None,
+        "forms": [{"path": r["path"], "output": r.get("output"), "template": r.get("template"), "main": r is main,
+                   "status": results[r["path"]].status if results.get(r["path"]) else None,
+                   "counts": _form_counts(results.get(r["path"]))} for r in conv],
         "counts": counts,
-        "attachments": [{"path": r["path"], "kind": r.get("kind"), "score": r.get("score"), "evidence": r.get("evidence")}
+        "attachments": [{"path": r["path"], "kind": r.get("kind"), "score": r.get("score"), "evidence": r.get("evidence"),
+                         "note": r.get("message") or None}
                         for r in records if r["status"] == "attachment"],
         "files": records,
         "timings": {"seconds": round(seconds, 3),
@@ -384,6 +432,14 @@ def run_batch(inputs: list[Path], outdir: Path, settings: BatchSettings | None =
     return result
 
 
+def _display(summary: dict, rel: str) -> str:
+    """How a form of this package is named in its Result (``source.path``): the record's ``input``."""
+    for f in summary.get("files", []):
+        if f["path"] == rel:
+            return f.get("input") or rel
+    return rel
+
+
 def _write_reports(result: BatchResult, settings: BatchSettings) -> None:
     from .maps import load_catalogue
 
@@ -397,9 +453,13 @@ def _write_reports(result: BatchResult, settings: BatchSettings) -> None:
         order = list(load_catalogue(settings.maps_dir))
     except Exception:  # noqa: BLE001 - the report must still be written
         order = []
-    write_wide_xlsx(result.results, bdir / "applications.xlsx", order)
+    packages = {s["package"]: {"main_form": (s.get("main_form") or {}).get("path") and _display(s, s["main_form"]["path"]),
+                               "flag": "; ".join(s.get("flags") or [])} for s in result.summaries}
+    write_wide_xlsx(result.results, bdir / "applications.xlsx", order, packages)
+    flagged = [f"{s['package']}: {'; '.join(s.get('reasons') or s.get('flags'))}" for s in result.summaries if s.get("flags")]
     note = (f"{len(result.summaries)} of {result.total_packages} package(s) done"
-            + (f"; stopped by {result.interrupted}" if result.interrupted else ""))
+            + (f"; stopped by {result.interrupted}" if result.interrupted else "")
+            + (f". Flagged — {' | '.join(flagged)}" if flagged else ""))
     write_html(result.summaries, bdir / "report.html", note=note)
     write_atomic(bdir / "batch.json", json.dumps(
         {"packages": result.total_packages, "done": len(result.summaries), "interrupted": result.interrupted,

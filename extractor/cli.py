@@ -165,6 +165,8 @@ def package_line(s: dict) -> str:
         why = f"; {console_safe(errs[0]['path'])}: {console_safe(errs[0]['message'])}" if errs else ""
         return f"{name}: no known form found (candidates: {cands or 'none'}){why}"
     more = f", resumed" if s.get("resumed") else ""
+    if s.get("flags"):
+        more += f"; REVIEW: {console_safe('; '.join(s.get('reasons') or s['flags']))}"
     return (f"{name}: {console_safe(s['form'])} → {s['template']} ({c['ok']} ok, {c['review']} review, {c['invalid']} invalid, "
             f"{c['missing']} missing; {c['attachment']} attachment(s), {c['skipped']} skipped, {c['error']} error(s){more})")
 

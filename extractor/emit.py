@@ -120,3 +120,111 @@ def write_xlsx(results: Iterable[Item], path: Path) -> Path:
 
 def read_result(path: Path) -> Result:
     return Result.model_validate(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+# ---------------------------------------------------------------- the wide sheet: one row per application
+WIDE_FIXED = ["package", "form", "main_form", "package_flag", "template", "status", "ok", "review", "invalid",
+              "missing"]
+STATUS_RANK = {"ok": 0, "review": 1, "invalid": 2, "missing": 3}
+FILLS = {  # cell fill per value status (also the legend)
+    "review": ("FFF2CC", "review: not sure (see the comment for the reasons)"),
+    "invalid": ("F8CBAD", "invalid: breaks a rule (see the comment)"),
+    "missing": ("D9D9D9", "missing: not found (a value shown here was found but not where expected)"),
+    "conflict": ("F4B084", "conflict: the indicator/period is reported twice with different values (both in the comment)"),
+}
+
+
+def _has_value(f) -> bool:  # noqa: ANN001
+    return f.value is not None and f.value != "" and f.value != []
+
+
+def _same(a: object, b: object) -> bool:
+    try:
+        return abs(float(a) - float(b)) < 1e-9  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(a).strip() == str(b).strip()
+
+
+def merge_field(values: list) -> tuple[object, str, str]:  # noqa: ANN001
+    """(value, status, comment) of one indicator/period reported by one or more tables of a form.
+
+    A found value beats an empty / not-found one; then ``ok`` beats review, review beats invalid; then the
+    higher confidence. Two found values that disagree: the best is shown with status ``conflict`` and a
+    comment naming both values and their tables. Any value not ``ok`` gets a comment with its status and
+    reasons (empty comment: ``ok``)."""
+    ranked = sorted(values, key=lambda f: (not _has_value(f), STATUS_RANK.get(f.status, 4), -f.confidence))
+    best = ranked[0]
+    found = [f for f in ranked if _has_value(f)]
+    other = [f for f in found[1:] if not _same(f.value, best.value)]
+    if _has_value(best) and other:
+        lines = [f"conflict: {len({str(f.value) for f in found})} different values reported"]
+        lines += [f"{_cell(f.value)} ({f.status}) in {f.table}" + (f" / {f.row_label}" if f.row_label else "")
+                  for f in found]
+        return best.value, "conflict", "\n".join(lines)
+    if best.status == "ok":
+        return best.value, "ok", ""
+    text = f"{best.status}" + (f": {'; '.join(best.reasons)}" if best.reasons else "") + f"\n({best.table})"
+    return best.value, best.status, text
+
+
+def write_wide_xlsx(results: list, path: Path, catalogue_order: list[str],  # noqa: ANN001
+                    packages: dict[str, dict] | None = None) -> Path:
+    """One row per converted form (several forms in one package: one row each, the package flagged), one
+    column per indicator+period (``id/period``, catalogue order). Cells whose value is not ``ok`` are filled
+    (colour per status, legend in the sheet ``legend``) and carry a comment with the status and reasons;
+    an indicator/period reported twice with different values shows the better one as ``conflict``.
+
+    ``results``: (package, Result); ``packages``: package → ``{"main_form": path, "flag": text}``."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    packages = packages or {}
+    rank = {k: i for i, k in enumerate(catalogue_order)}
+    items = [(p, r) for p, r in results if r.status in ("ok", "review")]
+    cols = sorted({(f.id, f.period) for _, r in items for f in r.fields},
+                  key=lambda k: (rank.get(k[0], len(rank)), k[0], k[1] if k[1] is not None else -1))
+    fills = {k: PatternFill("solid", start_color=c, end_color=c) for k, (c, _) in FILLS.items()}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "applications"
+    ws.append(WIDE_FIXED + [f"{i}/{p}" if p is not None else i for i, p in cols])
+    for pkg, r in items:
+        by: dict[tuple, list] = {}
+        for f in r.fields:
+            by.setdefault((f.id, f.period), []).append(f)
+        merged = {k: merge_field(v) for k, v in by.items()}
+        s = r.summary
+        n_conf = sum(1 for _, st, _ in merged.values() if st == "conflict")
+        status = "invalid" if (s and s.invalid) else ("review" if (r.status == "review" or n_conf) else r.status)
+        info = packages.get(pkg, {})
+        main = info.get("main_form")
+        head = [pkg, r.source.path, ("yes" if main == r.source.path else "no") if main else "",
+                info.get("flag", ""), r.template.id if r.template else "", status,
+                s.ok if s else 0, s.review if s else 0, s.invalid if s else 0, s.missing if s else 0]
+        ws.append([_xlsx_value(v) for v in head] + [
+            _xlsx_value(_cell(merged[c][0])) if c in merged else None for c in cols])
+        row = ws.max_row
+        if info.get("flag"):
+            ws.cell(row, WIDE_FIXED.index("package_flag") + 1).fill = fills["conflict"]
+        if status != "ok":
+            ws.cell(row, WIDE_FIXED.index("status") + 1).fill = fills.get(status, fills["review"])
+        for j, c in enumerate(cols, start=len(WIDE_FIXED) + 1):
+            if c not in merged:
+                continue
+            value, st, text = merged[c]
+            if st == "ok" or (st == "missing" and not (value is not None and value != "")):
+                if st == "missing":
+                    ws.cell(row, j).fill = fills["missing"]
+                continue
+            cell = ws.cell(row, j)
+            cell.fill = fills.get(st, fills["review"])
+            cell.comment = Comment(_xlsx_value(text), "extractor", width=320, height=120)
+    lg = wb.create_sheet("legend")
+    lg.append(["colour", "meaning"])
+    for k, (_c, meaning) in FILLS.items():
+        lg.append([k, meaning])
+        lg.cell(lg.max_row, 1).fill = fills[k]
+    lg.append(["", "no colour: ok. Row status: invalid when any value breaks a rule, review when any needs a look "
+                   "or conflicts; package_flag: e.g. several forms in one package (main_form says which is the main one)"])
+    return save_workbook(wb, path)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -59,6 +60,7 @@ class Item:
     status: str | None = None  # already decided: "skipped" / "error" (else decided by triage/extraction)
     reason: str = ""  # the skip reason or the error code
     message: str = ""
+    mtime: float = 0.0  # modified time (zip entries: the time stored in the zip)
 
 
 @dataclass
@@ -359,7 +361,12 @@ class Intake:
                       message="a zip inside the package: its files are listed under it")
             self._zip(pkg, p, rel, display, depth=2)
             return
-        self._add(pkg, rel, display, path=p, sha256=sha, size=size, out=self._out_for(pkg, rel, display, top))
+        try:
+            mtime = os.stat(p).st_mtime
+        except OSError:
+            mtime = 0.0
+        self._add(pkg, rel, display, path=p, sha256=sha, size=size, out=self._out_for(pkg, rel, display, top),
+                  mtime=mtime)
 
     def _zip(self, pkg: Package, zpath: Path, rel: str, display: str, depth: int) -> None:
         if depth > self.limits.max_zip_depth:
@@ -413,7 +420,12 @@ class Intake:
                               message="a zip inside the package: its files are listed under it")
                     self._zip(pkg, target, r, d, depth + 1)
                     continue
-                self._add(pkg, r, d, path=target, sha256=sha, size=size, out=self._out_for(pkg, r, d, False))
+                try:
+                    mtime = time.mktime(info.date_time + (0, 0, -1))
+                except (OverflowError, ValueError):
+                    mtime = 0.0
+                self._add(pkg, r, d, path=target, sha256=sha, size=size, out=self._out_for(pkg, r, d, False),
+                          mtime=mtime)
 
     def _unpack(self, pkg: Package, z: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> tuple[str, int]:
         cap = self.limits.max_unpacked_mb * (1 << 20)

@@ -110,7 +110,10 @@ def test_reports(ran):
     rows = list(ws.iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == sorted([r[0] for r in rows[1:]], key=["企业A", "企业B"].index) or len(rows) == 3
     assert len(rows) == 3  # header + one row per application
-    ids = [h.split("/")[0] for h in rows[0][8:]]
+    from extractor.emit import WIDE_FIXED
+
+    assert list(rows[0][:len(WIDE_FIXED)]) == WIDE_FIXED
+    ids = [h.split("/")[0] for h in rows[0][len(WIDE_FIXED):]]
     order = list(load_catalogue())
     assert ids == sorted(ids, key=order.index)  # catalogue order
     col = rows[0].index("cluster_name")
