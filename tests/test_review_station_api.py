@@ -175,6 +175,9 @@ def test_export_prefers_reviewed(client: TestClient, outdir: Path, tmp_path: Pat
     got = [r for r in rows if r["file"] == "prov-typo.docx" and r["id"] == "top_revenue_enterprise_revenue"
            and r["row_index"] == 1 and r["column_label"].endswith("2024年")]
     assert got and got[0]["value"] == 140.81 and got[0]["status"] == "corrected"
+    # each row names its package: the result's folder under OUTDIR ("" at the top)
+    assert {r["package"] or "" for r in rows if r["file"] == "pages-missing.docx"} == {"pkg"}
+    assert {r["package"] or "" for r in rows if r["file"] == "prov-typo.docx"} == {""}
 
 
 def test_decisions_belong_to_one_version_of_the_source(client: TestClient, outdir: Path) -> None:

@@ -10,17 +10,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .store import LOG_NAME, REVIEWED_SUFFIX, ReviewError, Station, load_preferring_reviewed
+from .store import (
+    LOG_NAME,
+    REVIEWED_SUFFIX,
+    ReviewError,
+    Station,
+    load_preferring_reviewed,
+    load_preferring_reviewed_with_packages,
+)
 
 __all__ = ["LOG_NAME", "REVIEWED_SUFFIX", "ReviewError", "Station", "export", "load_preferring_reviewed"]
 
 
 def export(outdirs: list[Path], csv_path: Path | None = None, xlsx_path: Path | None = None) -> int:
     """Write the batch exports (extractor.emit's CSV / XLSX) from reviewed results where they exist, else the
-    originals. Returns the number of documents written."""
+    originals, each row with its package (the result's first folder under OUTDIR). Returns the number of
+    documents written."""
     from ..emit import write_csv, write_xlsx
 
-    results = load_preferring_reviewed(list(outdirs))
+    results = load_preferring_reviewed_with_packages(list(outdirs))
     if csv_path:
         write_csv(results, csv_path)
     if xlsx_path:

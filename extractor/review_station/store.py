@@ -59,11 +59,20 @@ def reviewed_path(json_path: Path) -> Path:
     return json_path.with_name(json_path.name[: -len(".json")] + REVIEWED_SUFFIX)
 
 
-def load_preferring_reviewed(paths: list[Path]) -> list[Result]:
-    """Results under ``paths`` (files or folders), each read from ``<name>.reviewed.json`` where a reviewer has
-    produced one for the same source file (same sha256), else from the extraction's ``<name>.json``."""
-    files = [f for p in paths for f in (sorted(x for x in p.rglob("*.json") if is_result_json(x)) if p.is_dir()
-                                        else [p])]
+def load_preferring_reviewed_with_packages(paths: list[Path]) -> list[tuple[str, Result]]:
+    """As :func:`load_preferring_reviewed`, each with its package: the first folder of the JSON's path under
+    the folder given (a batch writes ``OUTDIR/<package>/…``), ``""`` for a result at the top or a file given."""
+    out: list[tuple[str, Result]] = []
+    for p in paths:
+        p = Path(p)
+        for res, f in _preferring_reviewed(p):
+            rel = f.relative_to(p).parts if p.is_dir() else ()
+            out.append((rel[0] if len(rel) > 1 else "", res))
+    return out
+
+
+def _preferring_reviewed(p: Path) -> list[tuple[Result, Path]]:
+    files = sorted(x for x in p.rglob("*.json") if is_result_json(x)) if p.is_dir() else [p]
     out = []
     for f in files:
         res = read_if_result(f)
@@ -73,8 +82,14 @@ def load_preferring_reviewed(paths: list[Path]) -> list[Result]:
         rev = read_if_result(r) if r.is_file() else None
         # a reviewed copy counts only for the very source it was made from: a re-extracted new version of the
         # applicant's file (another hash) must not come out with the old version's decisions
-        out.append(rev if rev is not None and rev.source.sha256 == res.source.sha256 else res)
+        out.append((rev if rev is not None and rev.source.sha256 == res.source.sha256 else res, f))
     return out
+
+
+def load_preferring_reviewed(paths: list[Path]) -> list[Result]:
+    """Results under ``paths`` (files or folders), each read from ``<name>.reviewed.json`` where a reviewer has
+    produced one for the same source file (same sha256), else from the extraction's ``<name>.json``."""
+    return [res for p in paths for res, _ in _preferring_reviewed(Path(p))]
 
 
 def read_if_result(path: Path) -> Result | None:
