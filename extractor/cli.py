@@ -164,7 +164,7 @@ def package_line(s: dict) -> str:
         errs = [f for f in s["files"] if f["status"] == "error"]
         why = f"; {console_safe(errs[0]['path'])}: {console_safe(errs[0]['message'])}" if errs else ""
         return f"{name}: no known form found (candidates: {cands or 'none'}){why}"
-    more = f", resumed" if s.get("resumed") else ""
+    more = ", resumed" if s.get("resumed") else ""
     if s.get("flags"):
         more += f"; REVIEW: {console_safe('; '.join(s.get('reasons') or s['flags']))}"
     return (f"{name}: {console_safe(s['form'])} → {s['template']} ({c['ok']} ok, {c['review']} review, {c['invalid']} invalid, "
@@ -312,6 +312,7 @@ def export_cmd(outdirs: tuple[Path, ...], reviewed: bool, csv_path: Path | None,
     """Write every value of the results in OUTDIRS to one CSV / XLSX (reviewed results preferred)."""
     if not (csv_path or xlsx_path):
         raise click.UsageError("give --csv FILE and/or --xlsx FILE")
+    from .emit import write_csv, write_xlsx
     from .review import load_results
     from .review_station import export
 

@@ -22,7 +22,6 @@ from .mapspec import (
     ListSection,
     NarrativeSection,
     ParagraphSection,
-    RowSpec,
 )
 from .normalize import BOXES, is_blank
 from .text import canon, line_score, shift_years, squash, years

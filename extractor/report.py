@@ -1,5 +1,5 @@
-"""Batch-level outputs: values as JSON Lines while the batch runs; at the end the wide XLSX (one row per
-application) and the HTML report (one row per package)."""
+"""Batch-level outputs: values as JSON Lines while the batch runs; at the end the HTML report (one row per
+package). The wide XLSX (one row per application) is :func:`extractor.emit.write_wide_xlsx`."""
 from __future__ import annotations
 
 import html
@@ -9,9 +9,7 @@ from typing import IO
 from urllib.parse import quote
 
 from .contract import Result
-from .emit import flat_rows, save_workbook, write_atomic, _xlsx_value
-
-WIDE_FIXED = ["package", "form", "template", "status", "ok", "review", "invalid", "missing"]
+from .emit import flat_rows, write_atomic
 
 
 def append_values(fh: IO[str], package: str, result: Result) -> int:
@@ -21,33 +19,6 @@ def append_values(fh: IO[str], package: str, result: Result) -> int:
         fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
     fh.flush()
     return len(rows)
-
-
-def wide_columns(results: list[tuple[str, Result]], catalogue_order: list[str]) -> list[tuple[str, int | None]]:
-    """(indicator id, period) of every field value found, in catalogue order, then period."""
-    rank = {k: i for i, k in enumerate(catalogue_order)}
-    seen = {(f.id, f.period) for _, r in results for f in r.fields}
-    return sorted(seen, key=lambda k: (rank.get(k[0], len(rank)), k[0], k[1] if k[1] is not None else -1))
-
-
-def write_wide_xlsx(results: list[tuple[str, Result]], path: Path, catalogue_order: list[str]) -> Path:
-    """One row per application (converted form), one column per indicator+period (``id/period``)."""
-    from openpyxl import Workbook
-
-    cols = wide_columns(results, catalogue_order)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("applications")
-    ws.append(WIDE_FIXED + [f"{i}/{p}" if p is not None else i for i, p in cols])
-    for pkg, r in results:
-        if r.status not in ("ok", "review"):
-            continue
-        vals = {(f.id, f.period): f.value for f in r.fields}
-        s = r.summary
-        head = [pkg, r.source.path, r.template.id if r.template else "", r.status,
-                s.ok if s else 0, s.review if s else 0, s.invalid if s else 0, s.missing if s else 0]
-        ws.append(head + [_xlsx_value("；".join(map(str, v)) if isinstance(v, list) else v) for v in
-                          (vals.get(c) for c in cols)])
-    return save_workbook(wb, path)
 
 
 def write_html(summaries: list[dict], path: Path, title: str = "Batch report", note: str = "") -> Path:

@@ -178,6 +178,11 @@ def test_export_prefers_reviewed(client: TestClient, outdir: Path, tmp_path: Pat
     # each row names its package: the result's folder under OUTDIR ("" at the top)
     assert {r["package"] or "" for r in rows if r["file"] == "pages-missing.docx"} == {"pkg"}
     assert {r["package"] or "" for r in rows if r["file"] == "prov-typo.docx"} == {""}
+    # --original: the extraction's values, the correction not applied
+    y = tmp_path / "orig.csv"
+    subprocess.run([sys.executable, "-m", "extractor.cli", "export", str(outdir), "--original", "--csv", str(y)],
+                   check=True)
+    assert "corrected" not in y.read_text(encoding="utf-8-sig")
 
 
 def test_decisions_belong_to_one_version_of_the_source(client: TestClient, outdir: Path) -> None:

@@ -230,7 +230,7 @@ _IMAGE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, TypeError, KeyError
 
 def _load_image(path: Path, lim: Limits, wanted: list[int] | None) -> Document:
     """Check an image's declared size and frame count (header only, nothing decoded), then OCR it."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     saved = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = None  # the declared size is checked below, against max_image_pixels

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..contract import FieldValue, ListTable, Result, ReviewDecision, Summary, Text, Value
+from ..contract import FieldValue, Result, ReviewDecision, Summary, Text, Value
 from ..normalize import parse
 from ..rules import rule_reason
 from ..text import years
