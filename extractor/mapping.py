@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from rapidfuzz import fuzz, process
 
@@ -685,6 +686,7 @@ def guidance_prefix(line: str, variants: list[str]) -> str | None:
     score at least ``GUIDANCE_SCORE`` against it; variants shorter than ``GUIDANCE_PREFIX_MIN`` characters are not tried.
     Punctuation right after the cut (the guidance's own '。') goes with the guidance."""
     pos = [k for k, ch in enumerate(line) if canon(ch)]  # index in ``line`` of each canonical character
+    heads = list(accumulate(canon(line[k]) for k in pos))  # heads[m - 1]: the canonical first m characters
     best, cut = 0.0, None
     for v in variants:
         n = len(v)
@@ -692,8 +694,7 @@ def guidance_prefix(line: str, variants: list[str]) -> str | None:
             continue
         slack = max(1, int(n * GUIDANCE_PREFIX_SLACK))
         for m in range(max(1, n - slack), min(len(pos) - 1, n + slack) + 1):
-            head = "".join(canon(line[k]) for k in pos[:m])
-            sc = fuzz.ratio(head, v) / 100.0
+            sc = fuzz.ratio(heads[m - 1], v) / 100.0
             if sc > best:
                 best, cut = sc, pos[m - 1] + 1
     if cut is None or best < GUIDANCE_SCORE:
