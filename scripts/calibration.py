@@ -2,7 +2,8 @@
 """Calibrate ``confidence`` on generated scans and phone photos: fit, choose the ``ok`` threshold, measure.
 
     python scripts/calibration.py --corpus /tmp/scans --png /tmp/reliability.png            # measure
-    python scripts/calibration.py --corpus /tmp/scans --corpus /tmp/scans_cal --write        # refit + store
+    python scripts/calibration.py --corpus /tmp/scans --write --splits 10                    # refit + store
+    python scripts/calibration.py --corpus /tmp/scans --holdout /tmp/scans_cal                # + an unseen corpus
 
 Corpora are the folders ``scripts/measure_scans.py`` builds (``scan/`` and ``photo/`` files with their
 ``.truth.json``). Every file is extracted once with calibration off (``EXTRACTOR_CALIBRATION=off``: the raw
@@ -30,6 +31,7 @@ import argparse
 import json
 import os
 import random
+import re
 import sys
 import time
 from collections import defaultdict
@@ -79,6 +81,12 @@ def _objects(res, truth: dict) -> list:
     return objs
 
 
+def return_of(name: str) -> str:
+    """The source return of a scan or photo file (``<return>-p3-7.pdf``, ``<return>-p5-photo.jpg``): a return's
+    scans and photos stay on one side of the split."""
+    return re.sub(r"-p\d+-(?:\d+|photo)\.\w+$", "", name)
+
+
 def extract_records(task: tuple) -> list[dict]:
     from extractor.api import extract
     from truth import load_truth, outcomes, same
@@ -93,7 +101,7 @@ def extract_records(task: tuple) -> list[dict]:
     outs = outcomes(res, truth)
     objs = _objects(res, truth)
     assert len(outs) == len(objs)
-    doc = Path(path).name.split("-p")[0]  # the source return: its scans and photos stay on one side
+    doc = return_of(Path(path).name)
     recs = []
     for o, obj in zip(outs, objs):
         if obj is None or o["bucket"] == "not_found" and o.get("status") is None:
@@ -134,7 +142,8 @@ def load_records(corpora: list[Path], cache: Path) -> list[dict]:
                 print(f"  [{k}/{len(todo)}] {Path(t[0]).name}: {len(recs)} values, {time.time() - t0:.0f} s",
                       flush=True)
     keep = {t[0] for t in tasks}
-    return [dict(r, corpus=str(Path(p).parent.parent)) for p, rs in done.items() if p in keep for r in rs]
+    return [dict(r, corpus=str(Path(p).parent.parent), doc=return_of(Path(p).name))
+            for p, rs in done.items() if p in keep for r in rs]
 
 
 # ------------------------------------------------------------------------------------------- measures
@@ -296,10 +305,13 @@ def main(argv=None) -> int:
     ap.add_argument("--write", action="store_true", help=f"store the fitted map and threshold in {CAL_FILE.name}")
     ap.add_argument("--json", type=Path, default=None, help="write the numbers here")
     ap.add_argument("--extract-only", action="store_true", help="fill the cache and stop")
+    ap.add_argument("--holdout", type=Path, action="append", default=[],
+                    help="corpus measured whole with the fitted map (none of it fitted on; repeatable)")
     ap.add_argument("--splits", type=int, default=0, help="also print held-apart numbers for this many other seeds")
     a = ap.parse_args(argv)
     corpora = a.corpus or [Path("/tmp/scans")]
     recs = load_records(corpora, a.cache)
+    extra = load_records(a.holdout, a.cache) if a.holdout else []
     if a.extract_only:
         return 0
     if a.splits:
@@ -330,6 +342,20 @@ def main(argv=None) -> int:
               f"after {100 * rates(sub, hcal[m], t)[0]:.2f} %; wrong-but-ok before {rates(sub, hc[m], RAW_OK)[2]} "
               f"after {rates(sub, hcal[m], t)[2]}")
         out[f"held_{rend}"] = {"values": len(m), "ece_before": ece(hc[m], hy[m]), "ece_after": ece(hcal[m], hy[m])}
+    if extra:
+        ec, ey = arr(extra, "conf"), arr(extra, "right")
+        ecal = np.array([round(cv(c), 3) for c in ec])
+        names = ", ".join(str(c) for c in a.holdout)
+        out["holdout_before"] = report(f"HOLD-OUT CORPUS {names}, raw score (before)", extra, ec, ey, RAW_OK)
+        out["holdout_after"] = report(f"HOLD-OUT CORPUS {names}, calibrated (after)", extra, ecal, ey, t)
+        worst: dict[str, int] = defaultdict(int)
+        for r in extra:
+            worst[r["doc"]] += status_at(r, r["conf"], RAW_OK) == "ok" and not r["right"]
+        for doc, n in sorted(worst.items(), key=lambda x: -x[1])[:3]:
+            if n:
+                m = [i for i, r in enumerate(extra) if r["doc"] != doc]
+                print(f"  wrong-but-ok in return {doc}: {n}; without it ECE(10) {ece(ec[m], ey[m]):.4f} → "
+                      f"{ece(ecal[m], ey[m]):.4f}")
     if a.png:
         draw(a.png, [("held apart: raw", hc, hy), ("held apart: calibrated", hcal, hy)])
         print(f"wrote {a.png}")
