@@ -479,6 +479,34 @@ def _append(c: Cell, d: Cell) -> None:
     c.tables += d.tables
 
 
+WIDE_NOTE = ("OCR: row joined with the next page's first row, where a column line was not found: the text "
+             "of several columns was read as one")
+
+
+def _pair_cut_row(above: list[Cell], below: list[Cell], xpos, tol: float) -> list[tuple[Cell, Cell]]:  # noqa: ANN001
+    """The last row above and the first row below, cell by cell, when they have the same cells; ``[]`` if not.
+
+    A cell below may span several cells above (its left edge on the first one's, its right edge on the last
+    one's, within ``tol`` points): the short piece of a row cut by the page break, where a column line was
+    not found. It is paired with the first cell it covers; the others get an empty cell with no bbox."""
+    if not above or not below:
+        return []
+    out: list[tuple[Cell, Cell]] = []
+    k = 0
+    for d in below:
+        if k >= len(above) or not d.bbox or not above[k].bbox or abs(above[k].bbox[0] - xpos(d, 0)) > tol:
+            return []
+        j = k
+        while j < len(above) and above[j].bbox and above[j].bbox[2] < xpos(d, 2) - tol:
+            j += 1
+        if j >= len(above) or not above[j].bbox or abs(above[j].bbox[2] - xpos(d, 2)) > tol:
+            return []
+        out.append((above[k], d))
+        out += [(c, Cell(row=d.row, col=d.col, text="", page=d.page)) for c in above[k + 1:j + 1]]
+        k = j + 1
+    return out if k == len(above) else []
+
+
 def merge_tables(a: Table, b: Table, tol: float = 4.0, cut: bool = True) -> Table:
     """``b`` (next page) appended below ``a``; columns are the union of both tables' column lines.
 
@@ -506,13 +534,14 @@ def merge_tables(a: Table, b: Table, tol: float = 4.0, cut: bool = True) -> Tabl
     last = a.n_rows - 1
     above = sorted({id(c): c for c in a.grid()[last] if c is not None}.values(), key=lambda c: c.col)
     below = sorted([c for c in b.cells if c.row == 0], key=lambda c: c.col)
-    same = len(above) == len(below) and all(
-        c.bbox and d.bbox and abs(c.bbox[0] - xpos(d, 0)) <= tol and abs(c.bbox[2] - xpos(d, 2)) <= tol
-        for c, d in zip(above, below))
+    pairs = _pair_cut_row(above, below, xpos, tol)
     absorbed: dict[int, Cell] = {}
     shift = a.n_rows
-    if above and below and same:
-        pairs = list(zip(above, below))
+    # above cells whose continuation below was read as part of a wider cell (a column line of the short piece of
+    # the row on the next page was not found): their text cannot be told apart, so they are doubted when joined
+    wide = {id(c) for c, d in pairs if d.bbox is None or (d.bbox is not None and c.bbox is not None and
+                                                            abs(c.bbox[2] - xpos(d, 2)) > tol)}
+    if pairs:
         if above[0].rowspan > 1 or above[0].row != last:
             c, d = pairs.pop(0)  # a label spanning rows, cut by the page break: it spans the rows below too
             _append(c, d)
@@ -541,6 +570,10 @@ def merge_tables(a: Table, b: Table, tol: float = 4.0, cut: bool = True) -> Tabl
             for c, d in pairs:
                 _append(c, d)
                 absorbed[id(d)] = c
+            for c, _d in pairs:
+                if id(c) in wide:
+                    c.confidence = min(c.confidence, DOUBT)
+                    c.notes.append(WIDE_NOTE)
             if not strong and pairs[0][1].text.strip():  # only text running to an edge says so: maybe a new row
                 for c, _d in pairs:
                     c.confidence = min(c.confidence, DOUBT)
