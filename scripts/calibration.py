@@ -51,6 +51,8 @@ CAL_FILE = ROOT / "extractor" / "models" / "calibration.yaml"
 # ------------------------------------------------------------------------------------------- records
 def _objects(res, truth: dict) -> list:
     """The output object of each truth value, in the order of ``truth.outcomes`` (None when absent)."""
+    from truth import list_table_pairs
+
     objs: list = []
     by_key: dict[tuple, list] = defaultdict(list)
     for f in res.fields:
@@ -59,15 +61,7 @@ def _objects(res, truth: dict) -> list:
         got = by_key.get((t["table"], t["row_label"], t["column_label"]), [])
         occ = t.get("occurrence", 1)
         objs.append(got[occ - 1] if len(got) >= occ else None)
-    tables: dict[str, list] = defaultdict(list)
-    for lt in res.tables:
-        tables[lt.table].append(lt)
-    seen: dict[str, int] = defaultdict(int)
-    for tt in truth.get("tables", []):
-        idx = seen[tt["table"]]
-        seen[tt["table"]] += 1
-        cands = [lt for lt in tables.get(tt["table"], []) if lt.columns == tt["columns"]]
-        lt = (cands[0] if len(cands) == 1 else cands[min(idx, len(cands) - 1)]) if cands else None
+    for tt, lt in list_table_pairs(res, truth):
         for i, want in enumerate(tt["rows"]):
             row = lt.rows[i] if lt is not None and i < len(lt.rows) else None
             for col in want:

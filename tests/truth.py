@@ -39,6 +39,22 @@ def load_truth(path: Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+def list_table_pairs(res: Result, truth: dict) -> list[tuple[dict, object]]:
+    """Each list table of the truth with the output table it is compared to (same heading and columns; the
+    n-th of several such tables in document order), or None when the output has none."""
+    tables = defaultdict(list)
+    for lt in res.tables:
+        tables[lt.table].append(lt)
+    seen: dict[str, int] = defaultdict(int)
+    out = []
+    for tt in truth.get("tables", []):
+        idx = seen[tt["table"]]
+        seen[tt["table"]] += 1
+        cands = [lt for lt in tables.get(tt["table"], []) if lt.columns == tt["columns"]]
+        out.append((tt, (cands[0] if len(cands) == 1 else cands[min(idx, len(cands) - 1)]) if cands else None))
+    return out
+
+
 def compare(res: Result, truth: dict) -> Report:
     rep = Report()
     by_key: dict[tuple, list] = defaultdict(list)
@@ -67,18 +83,10 @@ def compare(res: Result, truth: dict) -> Report:
             rep.review += 1
         elif exp in ("ok", None) and f.status not in ("ok", "review") and not t.get("empty"):
             rep.status.append(f"{name}: status {f.status} {f.reasons}")
-    tables = defaultdict(list)
-    for lt in res.tables:
-        tables[lt.table].append(lt)
-    seen: dict[str, int] = defaultdict(int)
-    for tt in truth.get("tables", []):
-        idx = seen[tt["table"]]
-        seen[tt["table"]] += 1
-        cands = [lt for lt in tables.get(tt["table"], []) if lt.columns == tt["columns"]]
-        if not cands:
+    for tt, lt in list_table_pairs(res, truth):
+        if lt is None:
             rep.missing.append(f"missing list table {tt['table']} {tt['columns'][:2]}")
             continue
-        lt = cands[0] if len(cands) == 1 else cands[min(idx, len(cands) - 1)]
         if len(lt.rows) != len(tt["rows"]):
             rep.wrong.append(f"list {tt['table']}: {len(lt.rows)} rows, want {len(tt['rows'])}")
         for i, (row, want) in enumerate(zip(lt.rows, tt["rows"])):
@@ -170,15 +178,7 @@ def outcomes(res: Result, truth: dict) -> list[dict]:
             rec.update(got=f.value, raw=f.raw, status=f.status, reasons=list(getattr(f, "reasons", []) or []))
             rec["bucket"] = _bucket(True, right, f.status, t.get("expect_status") or "ok", bool(t.get("empty")))
         out.append(rec)
-    tables = defaultdict(list)
-    for lt in res.tables:
-        tables[lt.table].append(lt)
-    seen: dict[str, int] = defaultdict(int)
-    for tt in truth.get("tables", []):
-        idx = seen[tt["table"]]
-        seen[tt["table"]] += 1
-        cands = [lt for lt in tables.get(tt["table"], []) if lt.columns == tt["columns"]]
-        lt = (cands[0] if len(cands) == 1 else cands[min(idx, len(cands) - 1)]) if cands else None
+    for tt, lt in list_table_pairs(res, truth):
         for i, want in enumerate(tt["rows"]):
             row = lt.rows[i] if lt is not None and i < len(lt.rows) else None
             for col, wv in want.items():
