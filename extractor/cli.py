@@ -76,6 +76,8 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="no progress bar, only failures")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
               help="worker processes  [default: CPU count]")
+@click.option("--ocr-threads", type=click.IntRange(min=1), default=None,
+              help="OCR threads per worker  [default: CPU count / workers]")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=Bounds.time_limit_s, show_default=True,
               help="seconds one document may take before its worker is stopped (error: time_limit)")
 @click.option("--memory-limit", type=click.IntRange(min=0), default=Bounds.memory_limit_mb, show_default=True,
@@ -87,7 +89,8 @@ def main() -> None:
               help="run the jobs as Ray tasks on this cluster (pip install 'cluster-form-extractor[ray]')")
 @maps_option
 def extract(files: tuple[Path, ...], outdir: Path, template: str | None, csv_path: Path | None,
-            xlsx_path: Path | None, quiet: bool, workers: int | None, time_limit: float, memory_limit: int,
+            xlsx_path: Path | None, quiet: bool, workers: int | None, ocr_threads: int | None, time_limit: float,
+            memory_limit: int,
             pages: int | None, force: bool, one_package: bool, ray_address: str | None, maps: Path | None) -> None:
     """Extract FILES (forms, folders of packages, .zip packages) to OUTDIR.
 
@@ -95,7 +98,7 @@ def extract(files: tuple[Path, ...], outdir: Path, template: str | None, csv_pat
     a loose file in it is a package of its own. Re-running the same command continues where it stopped.
     """
     settings = BatchSettings(template=template, maps_dir=maps, pages=pages, force=force, ray=ray_address,
-                             folders_are_packages=one_package, csv=csv_path, xlsx=xlsx_path,
+                             folders_are_packages=one_package, csv=csv_path, xlsx=xlsx_path, ocr_threads=ocr_threads,
                              bounds=Bounds(time_limit_s=time_limit, memory_limit_mb=memory_limit))
     if workers:
         settings.workers = workers

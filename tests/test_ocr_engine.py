@@ -1,6 +1,7 @@
 """The OCR engine: local models only (never a download), configuration, a recognised line."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -162,3 +163,23 @@ def test_paddleocr_engine_adapter(tmp_path: Path, monkeypatch):
     cfg_missing = engine.OcrConfig(engine="paddleocr", det_model_dir=str(tmp_path / "det"), rec_model_dir=None)
     with pytest.raises(OcrModelMissing, match="rec_model_dir"):
         engine.PaddleEngine(cfg_missing)
+
+
+def test_onnxruntime_leaves_no_telemetry_files(tmp_path):
+    """Importing extractor and making its OCR sessions writes nothing outside the output folder: ONNX
+    Runtime's telemetry (a ``.ses`` file in the temp folder, ``~/.cache/Microsoft/…``) is switched off."""
+    import subprocess
+    import sys
+
+    home, tmp = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    tmp.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "ORT_DISABLE_TELEMETRY"}
+    env.update(HOME=str(home), TMPDIR=str(tmp))
+    code = "import extractor.ocr.engine as e; e.preload(); import onnxruntime"
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, timeout=120)
+    assert not list(tmp.iterdir()) and not list(home.rglob("*"))
+    # the check can fail: without the switch the wheel writes both
+    env["ORT_DISABLE_TELEMETRY"] = "0"
+    subprocess.run([sys.executable, "-c", "import onnxruntime"], env=env, check=True, capture_output=True, timeout=120)
+    assert list(tmp.iterdir()) or list(home.rglob("*"))

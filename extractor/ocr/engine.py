@@ -430,6 +430,20 @@ def _engine(path: str) -> Engine:
     return RapidEngine(cfg)
 
 
+def preload(path: str | os.PathLike[str] | None = None) -> Engine:
+    """Create the engine of the config file ``path`` (default: the one :func:`get_engine` would read) in
+    this process now, so that processes forked afterwards find it made.
+
+    Only sessions that start no thread of their own are made here (ONNX Runtime's thread pools do not
+    survive a fork): the recognition sessions always run single-threaded; the classifier's session is
+    made only when the config asks for one thread. Measured: a worker's first scan 1.47 s CPU without,
+    the next ones 0.86 s."""
+    eng = _engine(str(path or os.environ.get("EXTRACTOR_OCR_CONFIG") or CONFIG_FILE))
+    if isinstance(eng, RapidEngine) and eng.threads == 1 and eng._cls is None:
+        eng._cls = _session(eng.cls_path, 1)
+    return eng
+
+
 def get_engine() -> Engine:
     """The configured engine (created once per process)."""
     return _engine(str(os.environ.get("EXTRACTOR_OCR_CONFIG") or CONFIG_FILE))
