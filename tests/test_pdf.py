@@ -296,19 +296,19 @@ def test_fake_bold_duplicates_are_removed_and_wrapped_lines_joined():
     """CJK text drawn twice (Word's fake bold) counts once; a line that ran to the cell's edge goes on in
     the next line (one paragraph), a short line ends its paragraph."""
     from extractor.ir import Cell
-    from extractor.loaders.pdf import Ch, _cell_text, _dedupe
+    from extractor.loaders.pdf import Ch, cell_text, dedupe
 
     def line(text: str, x: float, top: float, size: float = 10.0) -> list[Ch]:
         return [Ch(t, x + i * size, top, x + (i + 1) * size, top + size, size) for i, t in enumerate(text)]
 
     bold = line("集群名称", 100, 100)
     shadow = [Ch(c.text, c.x0 + 0.3, c.top + 0.2, c.x1 + 0.3, c.bottom + 0.2, c.size) for c in bold]
-    assert "".join(c.text for c in _dedupe(bold + shadow)) == "集群名称"
-    assert len(_dedupe(line("好好", 100, 100))) == 2  # the same character side by side stays
+    assert "".join(c.text for c in dedupe(bold + shadow)) == "集群名称"
+    assert len(dedupe(line("好好", 100, 100))) == 2  # the same character side by side stays
 
     cell = Cell(row=0, col=0, page=1, bbox=(95.0, 95.0, 205.0, 160.0))  # 100 pt of text width, 5 pt margins
     chars = line("负责人姓名职务及联系", 100, 100) + line("方式", 100, 114) + line("（盖章）", 100, 128)
-    text, _ = _cell_text(cell, chars)
+    text, _ = cell_text(cell, chars)
     assert text == "负责人姓名职务及联系方式\n（盖章）"
 
 

@@ -12,7 +12,7 @@ import pdfplumber
 import pytest
 
 from extractor.errors import NeedsOCR
-from extractor.loaders.pdf import Ch, _dedupe, load_pdf, read_page
+from extractor.loaders.pdf import Ch, dedupe, load_pdf, read_page
 from extractor.loaders.pdf.chars import DUP_SHIFT
 from extractor.loaders.pdf.trust import (BIG_TEXT, LIGHT, SKEW_DEG, FontCheck, _lightness, background, body_style,
                                          hidden_text_layer, is_private_use, judge, runs, skew_of)
@@ -70,8 +70,8 @@ def _ch(t: str, x: float, w: float = 10.0, y: float = 100.0, font: str = "A") ->
 
 @pytest.mark.parametrize("text,w", [("邵", 9.5), ("1", 5.3), ("A", 6.7)])
 def test_dedupe_boundary_just_inside_and_outside(text: str, w: float):
-    inside = _dedupe([_ch(text, 100, w), _ch(text, 100 + (DUP_SHIFT - 0.01) * w, w, font="B")])
-    outside = _dedupe([_ch(text, 100, w), _ch(text, 100 + (DUP_SHIFT + 0.01) * w, w)])
+    inside = dedupe([_ch(text, 100, w), _ch(text, 100 + (DUP_SHIFT - 0.01) * w, w, font="B")])
+    outside = dedupe([_ch(text, 100, w), _ch(text, 100 + (DUP_SHIFT + 0.01) * w, w)])
     assert len(inside) == 1 and len(outside) == 2
 
 
@@ -79,8 +79,8 @@ def test_dedupe_uses_the_origin_not_the_box():
     """The second copy in another font (another ascent: another ``top``) on the same baseline is a duplicate."""
     a = Ch("晓", 313.2, 192.2, 322.7, 201.7, 9.5, ox=313.2, oy=640.189, font="UKai")
     b = Ch("晓", 313.55, 193.34, 323.05, 202.84, 9.5, ox=313.55, oy=640.19, font="STSong-Light")
-    assert len(_dedupe([a, b])) == 1
-    assert len(_dedupe([_ch("平", 100), _ch("平", 110)])) == 2  # 平平 side by side stays
+    assert len(dedupe([a, b])) == 1
+    assert len(dedupe([_ch("平", 100), _ch("平", 110)])) == 2  # 平平 side by side stays
 
 
 def test_fake_bold_in_a_generated_pdf(tmp_path: Path):

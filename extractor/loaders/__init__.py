@@ -22,6 +22,7 @@ from ..limits import MiB, Limits, active, resolve
 from .docx import load_docx
 from .legacy import load_legacy
 from .pdf import load_pdf
+from .pdf.document import page_ranges
 
 SUPPORTED = {".docx": "docx", ".doc": "doc", ".wps": "wps", ".pdf": "pdf",
              ".jpg": "image", ".jpeg": "image", ".png": "image", ".tif": "image", ".tiff": "image"}
@@ -182,9 +183,9 @@ def _load(path: Path, fmt: str, lim: Limits, wanted: list[int] | None) -> Docume
 def _scanned_pdf(path: Path, lim: Limits, wanted: list[int] | None) -> Document:
     """A PDF without a text layer: its pages (within the limits) read by OCR."""
     from .pdf.load import select_pages
-    from .scan import _pdf_pages, load_scanned_pdf
+    from .scan import load_scanned_pdf, pdf_page_count
 
-    n = _pdfium_guard(lambda: _pdf_pages(path))
+    n = _pdfium_guard(lambda: pdf_page_count(path))
     chosen = select_pages(n, wanted, lim)
     doc = _pdfium_guard(lambda: load_scanned_pdf(path, chosen if wanted is not None else None))
     if not any((b.text.strip() if isinstance(b, Paragraph) else any(c.text.strip() for t in b.walk() for c in t.cells))
@@ -210,18 +211,12 @@ def _word_pages(doc: Document, lim: Limits, wanted: list[int] | None) -> Documen
         keep = set(wanted)
         doc.blocks = [b for b in doc.blocks if not isinstance(b, (Paragraph, Table)) or (b.page or 1) in keep]
         if not doc.blocks:
-            raise BadPageRange(f"no content on pages {_ranges(wanted)}: the document has about {doc.pages} pages")
-        doc.warnings.append(f"only pages {_ranges(wanted)} read (Word pages are estimated from page breaks)")
+            raise BadPageRange(f"no content on pages {page_ranges(wanted)}: the document has about {doc.pages} pages")
+        doc.warnings.append(f"only pages {page_ranges(wanted)} read (Word pages are estimated from page breaks)")
         doc.renumber()
     elif doc.pages > lim.max_pages:
         raise TooManyPages(lim.too_big("max_pages", f"the document has about {doc.pages} pages"), "max_pages")
     return doc
-
-
-def _ranges(pages: list[int]) -> str:
-    from .pdf.document import _ranges as r
-
-    return r(pages)
 
 
 # what Pillow raises on broken image files (TypeError: a TIFF without dimensions, struct.error: short headers)
@@ -253,7 +248,7 @@ def _load_image(path: Path, lim: Limits, wanted: list[int] | None) -> Document:
     if count > lim.max_pages:
         raise TooManyPages(lim.too_big("max_pages", f"the image has {frames} pages (frames)"), "max_pages")
     if wanted is not None and wanted[0] > frames:
-        raise BadPageRange(f"pages {_ranges(wanted)} asked for: the image has {frames} page{'s' * (frames > 1)}")
+        raise BadPageRange(f"pages {page_ranges(wanted)} asked for: the image has {frames} page{'s' * (frames > 1)}")
     from .scan import load_image
 
     try:
@@ -269,6 +264,6 @@ def _load_image(path: Path, lim: Limits, wanted: list[int] | None) -> Document:
     if wanted is not None:
         keep = set(wanted)
         doc.blocks = [b for b in doc.blocks if (getattr(b, "page", None) or 1) in keep]
-        doc.warnings.append(f"only pages {_ranges(wanted)} read")
+        doc.warnings.append(f"only pages {page_ranges(wanted)} read")
         doc.renumber()
     return doc

@@ -30,6 +30,7 @@ from ..errors import CorruptFile, Encrypted, TooComplex, TooLarge
 from ..ir import Cell, Document, Paragraph, Table
 from ..limits import MiB, Limits, resolve
 from ..text import visible
+from .symbols import word_symbol
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -73,13 +74,6 @@ T_TYPE = q("type")
 T_VMERGE = q("vMerge")
 T_VAL = q("val")
 
-# Wingdings / Wingdings 2 code points used for boxes and ticks in Chinese forms.
-SYMBOLS = {
-    ("wingdings", "f0a8"): "□", ("wingdings", "f06f"): "□", ("wingdings", "f0fe"): "☑", ("wingdings", "f0fd"): "☒",
-    ("wingdings", "f0fc"): "✓", ("wingdings", "f0fb"): "✗", ("wingdings", "f06e"): "■", ("wingdings", "f078"): "☒",
-    ("wingdings 2", "f0a3"): "□", ("wingdings 2", "f052"): "☑", ("wingdings 2", "f053"): "☒", ("wingdings 2", "f050"): "✓",
-    ("wingdings 2", "f0a2"): "□", ("wingdings 2", "f054"): "☑", ("wingdings 2", "f051"): "☒", ("wingdings 2", "f0a1"): "○",
-}
 _SKIP = {T_DELTEXT, T_INSTRTEXT, "{%s}Fallback" % MC}
 
 
@@ -216,11 +210,7 @@ def _para_raw(p: etree._Element, hidden: frozenset[str]) -> str:
 
 def _sym(ch: etree._Element) -> str:
     """A Word symbol-font character (w:sym) as Unicode: Wingdings boxes and ticks."""
-    font = (ch.get(T_FONT) or "").lower()
-    code = (ch.get(T_CHAR) or "").lower()
-    if len(code) == 4 and not code.startswith("f"):
-        code = "f" + code[1:]
-    return SYMBOLS.get((font, code), "□" if "wingdings" in font else "")
+    return word_symbol(ch.get(T_FONT), ch.get(T_CHAR))
 
 
 def _style(p: etree._Element) -> str:

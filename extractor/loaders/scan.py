@@ -96,7 +96,7 @@ def load_image(path: Path) -> Document:
 def load_scanned_pdf(path: Path, pages: list[int] | None = None) -> Document:
     path = Path(path)
     got = ocr_images(raster.pdf_pages(path, pages, DPI))
-    return document_from_pages(path, "scan", got, n_pages=_pdf_pages(path))
+    return document_from_pages(path, "scan", got, n_pages=pdf_page_count(path))
 
 
 def ocr_pdf_pages(path: Path, pages: list[int]) -> list[list[Block]]:
@@ -130,7 +130,8 @@ def _page_of(b: Block) -> int | None:
     return None
 
 
-def _pdf_pages(path: Path) -> int:
+def pdf_page_count(path: Path) -> int:
+    """How many pages a PDF has (pdfium: also when its text layer's page tree cannot be read)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))

@@ -31,10 +31,10 @@ file, read its pages).
 """
 from __future__ import annotations
 
-from .chars import Ch, _dedupe
+from .chars import Ch, dedupe
 from .document import build_document
-from .grid import _cell_text
+from .grid import cell_text
 from .load import ENCRYPTED, load_pdf
 from .page import PageContent, read_page
 
-__all__ = ["ENCRYPTED", "Ch", "PageContent", "build_document", "load_pdf", "read_page"]
+__all__ = ["ENCRYPTED", "Ch", "PageContent", "build_document", "cell_text", "dedupe", "load_pdf", "read_page"]

@@ -1,8 +1,7 @@
 """PDF text from characters: the page's characters (:class:`Ch`) → visual lines (:class:`Line`) → paragraphs
 (:class:`Para`).
 
-* Character text (Wingdings tick boxes → ☑/□), the page's text direction and the point transform that turns
-  a sideways page upright, CJK characters drawn twice (fake bold) removed.
+* Character text (Wingdings tick boxes → ☑/□, :mod:`..symbols`), characters drawn twice (fake bold) removed.
 * Lines: characters grouped by their vertical centre, spaces from the gaps between them.
 * Paragraphs: a line that runs to the right edge of its cell / text area (or is as full as its column allows)
   continues in the next line (a wrapped Word paragraph); wrapped lines are joined back.
@@ -12,15 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..docx import SYMBOLS
+from ..symbols import pdf_symbol
 
-_SENTENCE_END = set("。：；！？:;!?")
-_PUNCT = set("，。、；：？！）》」』”’,.;:?!)%")
+# a line ending in one of these ends its paragraph (guidance text, then the answer)
+SENTENCE_END = set("。：；！？:;!?")
+# closing punctuation: may hang past the right margin, goes with the character before it when a line wraps
+PUNCT = set("，。、；：？！）》」』”’,.;:?!)%")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
 @dataclass
 class Ch:
+    """One character of the page (PDF points, top-left origin, y down)."""
+
     text: str
     x0: float
     top: float
@@ -45,6 +48,8 @@ class Ch:
 
 @dataclass
 class Line:
+    """A visual line: characters on one vertical band, left to right; ``text`` with spaces for the gaps."""
+
     chars: list[Ch]
     x0: float
     top: float
@@ -56,6 +61,8 @@ class Line:
 
 @dataclass
 class Para:
+    """A paragraph: lines joined where one wrapped into the next."""
+
     text: str
     x0: float
     top: float
@@ -65,46 +72,9 @@ class Para:
     lines: list[Line] = field(default_factory=list)
 
 
-def _char_text(c: dict) -> str:
-    t = c["text"]
-    if len(t) == 1 and 0xF000 <= ord(t) <= 0xF0FF:
-        font = c.get("fontname", "").lower()
-        for name in ("wingdings 2", "wingdings2", "wingdings"):
-            if name in font:
-                key = "wingdings 2" if name != "wingdings" else "wingdings"
-                return SYMBOLS.get((key, "%04x" % ord(t)), "□")
-    return t
-
-
-def _rotation_of(chars: list[dict]) -> int:
-    """How far (degrees clockwise) the page must turn for most of its text to be upright."""
-    votes = {0: 0, 90: 0, 180: 0, 270: 0}
-    for c in chars[:400]:
-        a, b = c["matrix"][0], c["matrix"][1]
-        # text direction in PDF (y up) coordinates: (a, b)
-        if abs(a) >= abs(b):
-            votes[0 if a > 0 else 180] += 1
-        else:
-            votes[90 if b > 0 else 270] += 1  # reads upwards: turn clockwise; reads downwards: counter-clockwise
-    best = max(votes, key=votes.get)
-    return best if votes[best] > votes[0] else 0
-
-
-def _turn(rot: int, w: float, h: float):
-    """Point transform (top-left origin, y down) turning a w×h page by ``rot`` degrees clockwise."""
-    if rot == 90:
-        return (lambda x, y: (h - y, x)), h, w
-    if rot == 270:
-        return (lambda x, y: (y, w - x)), h, w
-    if rot == 180:
-        return (lambda x, y: (w - x, h - y)), w, h
-    return (lambda x, y: (x, y)), w, h
-
-
-def _turn_box(f, x0, top, x1, bottom):
-    ax, ay = f(x0, top)
-    bx, by = f(x1, bottom)
-    return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+def char_text(c: dict) -> str:
+    """The text of a pdfplumber character, Wingdings boxes and ticks as Unicode."""
+    return pdf_symbol(c["text"], c.get("fontname", ""))
 
 
 # fake bold / shadowed text: the same character drawn again with its origin moved by less than DUP_SHIFT of its
@@ -112,7 +82,7 @@ def _turn_box(f, x0, top, x1, bottom):
 DUP_SHIFT = 0.3
 
 
-def _dedupe(chars: list[Ch]) -> list[Ch]:
+def dedupe(chars: list[Ch]) -> list[Ch]:
     """Drop characters drawn twice at (almost) the same place: fake bold, shadowed text, any script, any font
     (a PDF writer may draw the second copy with another font, whose ascent moves ``top``: the origin is used)."""
     seen: dict[str, list[Ch]] = {}
@@ -135,7 +105,7 @@ def _same_place(a: Ch, b: Ch) -> bool:
     return dx * dx + dy * dy < (DUP_SHIFT * w) ** 2
 
 
-def _lines(chars: list[Ch]) -> list[Line]:
+def chars_to_lines(chars: list[Ch]) -> list[Line]:
     """Group characters into visual lines, top to bottom, each left to right."""
     if not chars:
         return []
@@ -203,7 +173,7 @@ def _real_spaces(g: list[Ch]) -> list[Ch]:
     return out
 
 
-def _first_token_width(line: Line, after: Line | None = None) -> float:
+def first_token_width(line: Line, after: Line | None = None) -> float:
     """Width of what could not fit at the end of the previous line (``after``): a CJK char (plus closing
     punctuation) or a word (plus the extra space set between CJK and Latin text)."""
     ink = [c for c in line.chars if c.text.strip()]
@@ -219,7 +189,7 @@ def _first_token_width(line: Line, after: Line | None = None) -> float:
         extra = 0.25 * first.size if after is not None and after.text and not after.text[-1].isascii() else 0.0
         return end - first.x0 + extra
     w = first.x1 - first.x0
-    if len(ink) > 1 and ink[1].text in _PUNCT:
+    if len(ink) > 1 and ink[1].text in PUNCT:
         w += ink[1].x1 - ink[1].x0
     return w
 
@@ -233,20 +203,20 @@ def _wraps(prev: Line, nxt: Line, right: float | None = None, width: float | Non
         return False
     if abs(prev.size - nxt.size) > 1.5:
         return False
-    if prev.text[-1] in _SENTENCE_END:
+    if prev.text[-1] in SENTENCE_END:
         return False  # a sentence ends at the edge: taken as the end of its paragraph (guidance, then the answer)
     if width is not None:
-        return _fills(prev, nxt, width, right)
+        return fills(prev, nxt, width, right)
     if prev.x0 - nxt.x0 > 2.5 * max(prev.size, nxt.size):
         return False
     # page text: ``right`` is the margin itself; the next word must really not have fitted
-    return right - prev.x1 < _first_token_width(nxt, prev) - 0.02 * max(prev.size, nxt.size)
+    return right - prev.x1 < first_token_width(nxt, prev) - 0.02 * max(prev.size, nxt.size)
 
 
-def _fills(prev: Line, nxt: Line, width: float, right: float | None = None) -> bool:
+def fills(prev: Line, nxt: Line, width: float, right: float | None = None) -> bool:
     """Would the first word of ``nxt`` have overflowed ``prev``: past the right edge ``right`` of a left-aligned
     or justified line, or (whatever the alignment) out of a column ``width`` wide? Then ``prev`` wrapped."""
-    token, size = _first_token_width(nxt), max(prev.size, nxt.size)
+    token, size = first_token_width(nxt), max(prev.size, nxt.size)
     if prev.x0 - nxt.x0 > 2.5 * size:
         return False  # the line above starts far right of this one (right-aligned, a diagonal header)
     if right is not None and right - prev.x1 < token + 0.25 * size:
@@ -254,14 +224,14 @@ def _fills(prev: Line, nxt: Line, width: float, right: float | None = None) -> b
     return (prev.x1 - prev.x0) + token > width - 0.35 * size
 
 
-def _join(a: str, b: str, room: float = 0.0, size: float = 10.0) -> str:
+def join_wrapped(a: str, b: str, room: float = 0.0, size: float = 10.0) -> str:
     """Join a wrapped line to the next: a space between Latin words, none inside a word broken at the edge."""
     if a and b and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha() and room > 0.6 * size:
         return a + " " + b
     return a + b
 
 
-def _paragraphs(lines: list[Line], right: float | None = None, width: float | None = None,
+def lines_to_paragraphs(lines: list[Line], right: float | None = None, width: float | None = None,
                 left: float | None = None) -> list[Para]:
     """Lines → paragraphs. ``left``: a wrapped page paragraph goes on at the left margin."""
     out: list[Para] = []
@@ -271,7 +241,7 @@ def _paragraphs(lines: list[Line], right: float | None = None, width: float | No
             p = out[-1]
             last = p.lines[-1]
             room = (right - last.x1) if right is not None else 0.0
-            p.text = _join(p.text, ln.text, room, ln.size)
+            p.text = join_wrapped(p.text, ln.text, room, ln.size)
             p.x0, p.x1 = min(p.x0, ln.x0), max(p.x1, ln.x1)
             p.bottom = max(p.bottom, ln.bottom)
             p.lines.append(ln)

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from ...errors import NeedsOCR
 from ...ir import Document, Paragraph, Table
-from .chars import _PUNCT, _SENTENCE_END, Para, _first_token_width, _join, _paragraphs
-from .grid import PTable, _to_ir, doubt
-from .page import PageContent, _drop_running_lines
-from .stitch import _continues, _Stitcher
+from .chars import PUNCT, SENTENCE_END, Para, first_token_width, join_wrapped, lines_to_paragraphs
+from .grid import PTable, to_ir, doubt
+from .page import PageContent, drop_running_lines
+from .stitch import continues, Stitcher
 
 
-def _ranges(pages: list[int]) -> str:
+def page_ranges(pages: list[int]) -> str:
+    """Sorted page numbers as ranges: ``[1, 2, 3, 5]`` → ``"1-3, 5"``."""
     out, i = [], 0
     while i < len(pages):
         j = i
@@ -33,11 +34,11 @@ def build_document(path: Path, pages: list[PageContent], notes: list[str] | None
     if scanned and not any(p.has_text for p in pages):
         if hidden:
             raise NeedsOCR(f"needs OCR: {_hidden(hidden)}")
-        raise NeedsOCR(f"needs OCR: page{'s' if len(scanned) > 1 else ''} {_ranges(scanned)} "
+        raise NeedsOCR(f"needs OCR: page{'s' if len(scanned) > 1 else ''} {page_ranges(scanned)} "
                        f"{'have' if len(scanned) > 1 else 'has'} no text layer")
     if not any(p.has_text for p in pages):
         raise NeedsOCR("needs OCR: the PDF has no text layer")
-    _drop_running_lines(pages)
+    drop_running_lines(pages)
     body_top: dict[tuple[int, int], float] = {}  # per page size: where the text area starts
     body_bottom: dict[tuple[int, int], float] = {}  # ... and ends
     lefts: dict[tuple[int, int], list[float]] = {}
@@ -51,7 +52,7 @@ def build_document(path: Path, pages: list[PageContent], notes: list[str] | None
                 top, bottom = it[0].top, it[-1].bottom
                 lefts.setdefault(key, []).extend(l.x0 for l in it)
                 # where lines end, not counting punctuation hanging past the margin
-                rights.setdefault(key, []).extend(l.x1 for l in it if l.text[-1] not in _PUNCT)
+                rights.setdefault(key, []).extend(l.x1 for l in it if l.text[-1] not in PUNCT)
             body_top[key] = min(body_top.get(key, top), top)
             body_bottom[key] = max(body_bottom.get(key, bottom), bottom)
     table_right: dict[tuple[int, int], float] = {}  # per page size: where tables end (they span the text area)
@@ -65,30 +66,30 @@ def build_document(path: Path, pages: list[PageContent], notes: list[str] | None
         tabs = [it.bbox for it in p.items if isinstance(it, PTable)]
         left = min(lefts.get(key) or [b[0] for b in tabs] or [0.0])
         right = max(_margin(rights.get(key, [])) or 0.0, table_right.get(key, 0.0)) or p.width
-        p.items = [it if isinstance(it, PTable) else _paragraphs(it, right, left=left) for it in p.items]
+        p.items = [it if isinstance(it, PTable) else lines_to_paragraphs(it, right, left=left) for it in p.items]
         p.items = [x for it in p.items for x in (it if isinstance(it, list) else [it])]
         p.text_left, p.text_right = left, right
     blocks: list = []
     paras: dict = {}
     for p in pages:
         paras.update(p.last_paras)
-    stitch: _Stitcher | None = None
+    stitch: Stitcher | None = None
     prev_page = None
     for p in pages:
         for k, it in enumerate(p.items):
             if isinstance(it, PTable):
                 at_top = k == 0 and prev_page is not None and prev_page.number == p.number - 1
                 if (at_top and stitch is not None and blocks and blocks[-1] is stitch
-                        and _continues(stitch.parts[0], stitch.parts[-1], it, _page_top(p, body_top))):
+                        and continues(stitch.parts[0], stitch.parts[-1], it, _page_top(p, body_top))):
                     stitch.add(it)
                     continue
-                stitch = _Stitcher(it, paras, body_bottom.get((round(p.width), round(p.height)), p.height))
+                stitch = Stitcher(it, paras, body_bottom.get((round(p.width), round(p.height)), p.height))
                 blocks.append(stitch)
             else:
                 prev = blocks[-1] if blocks else None
                 if (k == 0 and isinstance(prev, Para) and prev_page is not None and prev_page.items
                         and prev_page.items[-1] is prev and _wraps_page(prev, it, prev_page)):
-                    prev.text = _join(prev.text, it.text, prev_page.text_right - prev.lines[-1].x1, it.size)
+                    prev.text = join_wrapped(prev.text, it.text, prev_page.text_right - prev.lines[-1].x1, it.size)
                     prev.lines.extend(it.lines)
                     continue
                 setattr(it, "page", p.number)
@@ -96,14 +97,14 @@ def build_document(path: Path, pages: list[PageContent], notes: list[str] | None
         prev_page = p
     out: list[Paragraph | Table] = []
     for b in blocks:
-        if isinstance(b, _Stitcher):
+        if isinstance(b, Stitcher):
             if len(b.parts) > 1:
                 cells = [c for part in b.parts for c in part.cells]
                 t = b.table()
                 _carry_doubt(cells, t)
                 out.append(t)
             else:
-                out.append(_to_ir(b.parts[0]))
+                out.append(to_ir(b.parts[0]))
         else:
             para = Paragraph(text=b.text, page=b.page, bbox=(round(b.x0, 2), round(b.top, 2),
                                                              round(b.x1, 2), round(b.bottom, 2)))
@@ -117,7 +118,7 @@ def build_document(path: Path, pages: list[PageContent], notes: list[str] | None
     doc = Document(path=str(path), format="pdf", blocks=out, pages=len(pages))
     if scanned:
         doc.needs_ocr_pages = scanned
-        doc.warnings.append(f"page{'s' if len(scanned) > 1 else ''} {_ranges(scanned)} "
+        doc.warnings.append(f"page{'s' if len(scanned) > 1 else ''} {page_ranges(scanned)} "
                             f"{'have' if len(scanned) > 1 else 'has'} no text layer (scanned): "
                             "their content is not extracted until OCR is available")
         if hidden:
@@ -138,7 +139,7 @@ def _clipped(cell, ps: list[Para] | None) -> None:  # noqa: ANN001
         return  # nothing printed, or text joined from the next page
     p, ln = ps[-1], ps[-1].lines[-1]
     box, n_lines = p.box
-    if n_lines < CLIPPED_LINES or ln.bottom < box[3] - CLIPPED * ln.size or p.text[-1] in _SENTENCE_END:
+    if n_lines < CLIPPED_LINES or ln.bottom < box[3] - CLIPPED * ln.size or p.text[-1] in SENTENCE_END:
         return
     if box[2] - ln.x1 > 2.5 * ln.size:
         return  # a short last line: the text ended there
@@ -169,7 +170,7 @@ def _hidden(pages: list[PageContent]) -> str:
     by: dict[str, list[int]] = {}
     for p in pages:
         by.setdefault(p.scan_reason, []).append(p.number)
-    return "; ".join(f"page{'s' if len(n) > 1 else ''} {_ranges(n)}: {why}" for why, n in by.items())
+    return "; ".join(f"page{'s' if len(n) > 1 else ''} {page_ranges(n)}: {why}" for why, n in by.items())
 
 
 def _margin(ends: list[float]) -> float | None:
@@ -192,4 +193,4 @@ def _wraps_page(prev: Para, nxt: Para, prev_page: PageContent) -> bool:
         return False
     if b.x0 > max(prev_page.text_left, a.x0) + 0.6 * b.size:
         return False
-    return prev_page.text_right - a.x1 < _first_token_width(b, a) - 0.02 * max(a.size, b.size)
+    return prev_page.text_right - a.x1 < first_token_width(b, a) - 0.02 * max(a.size, b.size)

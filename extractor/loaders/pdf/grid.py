@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ...ir import Cell, Table
-from .chars import Ch, Line, Para, _lines, _paragraphs
+from .chars import Ch, Line, Para, chars_to_lines, lines_to_paragraphs
 
 SNAP = 3.0  # pt: ruling lines closer than this are one line
 MIN_EDGE = 3.0  # pt: shorter ruling segments are ignored
@@ -44,7 +44,7 @@ def _cluster(values: list[float], tol: float = GRID_TOL) -> list[float]:
     return out
 
 
-def _index(xs: list[float], v: float) -> int:
+def nearest_line(xs: list[float], v: float) -> int:
     """Index of the grid line nearest to ``v``."""
     i = bisect_right(xs, v)
     if i == 0:
@@ -54,7 +54,8 @@ def _index(xs: list[float], v: float) -> int:
     return i if xs[i] - v < v - xs[i - 1] else i - 1
 
 
-def _find_tables(edges: list[dict], page_no: int) -> list[PTable]:
+def find_tables(edges: list[dict], page_no: int) -> list[PTable]:
+    """The tables drawn by a page's ruling ``edges`` (pdfplumber edge dicts), nested tables linked to their cell."""
     from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
 
     edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= 1]
@@ -97,7 +98,7 @@ def _find_tables(edges: list[dict], page_no: int) -> list[PTable]:
         out: list[Cell] = []
         grid: list[list[Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
         for (x0, t, x1, b) in sorted(cells, key=lambda c: (c[1], c[0])):
-            c0, c1, r0, r1 = _index(xs, x0), _index(xs, x1), _index(ys, t), _index(ys, b)
+            c0, c1, r0, r1 = nearest_line(xs, x0), nearest_line(xs, x1), nearest_line(ys, t), nearest_line(ys, b)
             if c1 <= c0 or r1 <= r0:
                 continue
             if any(grid[r][k] is not None for r in range(r0, r1) for k in range(c0, c1)):
@@ -170,7 +171,7 @@ def _cell_at(t: PTable, x: float, y: float) -> Cell | None:
     return t.grid[r][c]
 
 
-def _innermost(tables: list[PTable], x: float, y: float) -> tuple[PTable, Cell] | None:
+def innermost_cell(tables: list[PTable], x: float, y: float) -> tuple[PTable, Cell] | None:
     """The innermost table cell holding (x, y)."""
     found = None
     for t in tables:
@@ -195,7 +196,8 @@ def _innermost(tables: list[PTable], x: float, y: float) -> tuple[PTable, Cell] 
     return found
 
 
-def _row_cells(t: PTable, r: int) -> list[Cell]:
+def row_cells(t: PTable, r: int) -> list[Cell]:
+    """The distinct cells covering grid row ``r``, left to right."""
     out: list[Cell] = []
     for c in t.grid[r]:
         if c is not None and (not out or out[-1] is not c):
@@ -203,18 +205,20 @@ def _row_cells(t: PTable, r: int) -> list[Cell]:
     return out
 
 
-def _pad(cell: Cell, lines: list[Line]) -> float:
+def cell_pad(cell: Cell, lines: list[Line]) -> float:
     """The cell's inner margin: where its left-most line starts (at most Word's usual 0.19 cm)."""
     return min(max(min(l.x0 for l in lines) - cell.bbox[0], 1.0), 5.8)
 
 
-def _cell_text(cell: Cell, chars: list[Ch]) -> tuple[str, list[Para]]:
-    lines = _lines(chars)
+def cell_text(cell: Cell, chars: list[Ch]) -> tuple[str, list[Para]]:
+    """A cell's text from its characters (paragraphs joined with newlines) and the paragraphs; doubtful
+    characters make the cell doubtful (:func:`doubt`)."""
+    lines = chars_to_lines(chars)
     if not lines:
         return "", []
     doubt(cell, [c for ln in lines for c in ln.chars])
-    pad = _pad(cell, lines)
-    paras = _paragraphs(lines, cell.bbox[2] - pad, cell.bbox[2] - cell.bbox[0] - 2 * pad)
+    pad = cell_pad(cell, lines)
+    paras = lines_to_paragraphs(lines, cell.bbox[2] - pad, cell.bbox[2] - cell.bbox[0] - 2 * pad)
     paras[-1].box = (cell.bbox, len(lines))  # where the text ended, for the check of clipped boxes
     return "\n".join(p.text for p in paras), paras
 
@@ -231,9 +235,10 @@ def doubt(target, chars: list[Ch]) -> None:  # noqa: ANN001
             target.notes.append(c.note)
 
 
-def _to_ir(t: PTable) -> Table:
+def to_ir(t: PTable) -> Table:
+    """A page table as an IR :class:`Table`, its nested tables put into their cells."""
     for c in t.cells:
         for ch in t.children:
             if ch.parent is c:
-                c.tables.append(_to_ir(ch))
+                c.tables.append(to_ir(ch))
     return Table(n_rows=len(t.ys) - 1, n_cols=len(t.xs) - 1, cells=t.cells, page=t.page, bbox=t.bbox)

@@ -18,7 +18,7 @@ from pathlib import Path
 from ...errors import BadPageRange, CorruptFile, Encrypted, NeedsOCR, TooComplex, TooLarge, TooManyPages
 from ...ir import Document
 from ...limits import MiB, Limits, resolve
-from .document import build_document
+from .document import build_document, page_ranges
 from .page import PageContent, read_page
 from .trust import FontCheck
 
@@ -155,13 +155,7 @@ def load_pdf(path: Path, limits: Limits | None = None, pages: list[int] | None =
     LAST_CHECK_COST[0] += fonts.cost
     notes = [f"font {f.split('+', 1)[-1]} {why}: its text is read by OCR" for f, why in fonts.untrusted().items()]
     if pages is not None:
-        notes.insert(0, f"only pages {_ranges(wanted)} of {len(all_pages)} read")
+        notes.insert(0, f"only pages {page_ranges(wanted)} of {len(all_pages)} read")
     doc = build_document(path, out, notes)
     doc.pages = len(all_pages)
     return doc
-
-
-def _ranges(pages: list[int]) -> str:
-    from .document import _ranges as r
-
-    return r(pages)

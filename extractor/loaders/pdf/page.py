@@ -10,8 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .chars import Ch, Line, _char_text, _dedupe, _lines, _rotation_of, _turn, _turn_box
-from .grid import _cell_text, _find_tables, _innermost
+from .chars import Ch, Line, char_text, chars_to_lines, dedupe
+from .grid import cell_text, find_tables, innermost_cell
 from .trust import FontCheck, background, body_style, hidden_text_layer, is_private_use, runs
 
 # an untrusted font's characters that cannot be read by OCR (sideways, no crop) keep the text layer at this
@@ -37,6 +37,37 @@ class PageContent:
     text_left: float = 0.0
     text_right: float = 0.0
     last_paras: dict = field(default_factory=dict)  # id(cell) -> paragraphs (for split-row joins)
+
+
+def _rotation_of(chars: list[dict]) -> int:
+    """How far (degrees clockwise) the page must turn for most of its text to be upright."""
+    votes = {0: 0, 90: 0, 180: 0, 270: 0}
+    for c in chars[:400]:
+        a, b = c["matrix"][0], c["matrix"][1]
+        # text direction in PDF (y up) coordinates: (a, b)
+        if abs(a) >= abs(b):
+            votes[0 if a > 0 else 180] += 1
+        else:
+            votes[90 if b > 0 else 270] += 1  # reads upwards: turn clockwise; reads downwards: counter-clockwise
+    best = max(votes, key=votes.get)
+    return best if votes[best] > votes[0] else 0
+
+
+def _turn(rot: int, w: float, h: float):
+    """Point transform (top-left origin, y down) turning a w×h page by ``rot`` degrees clockwise."""
+    if rot == 90:
+        return (lambda x, y: (h - y, x)), h, w
+    if rot == 270:
+        return (lambda x, y: (y, w - x)), h, w
+    if rot == 180:
+        return (lambda x, y: (w - x, h - y)), w, h
+    return (lambda x, y: (x, y)), w, h
+
+
+def _turn_box(f, x0, top, x1, bottom):
+    ax, ay = f(x0, top)
+    bx, by = f(x1, bottom)
+    return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
 def _edge(x0, top, x1, bottom, orientation) -> dict:
@@ -88,19 +119,19 @@ def read_page(page, number: int, fonts: FontCheck | None = None) -> PageContent:
         if c["fontname"] in untrusted:
             continue
         m = c["matrix"]
-        chars.append(Ch(_char_text(c), c["x0"], c["top"], c["x1"], c["bottom"], float(c.get("size") or (c["bottom"] - c["top"])),
+        chars.append(Ch(char_text(c), c["x0"], c["top"], c["x1"], c["bottom"], float(c.get("size") or (c["bottom"] - c["top"])),
                         ox=float(m[4]), oy=float(m[5]), font=c["fontname"]))
     if untrusted:
         chars += _read_untrusted([c for c in raw if c["fontname"] in untrusted], untrusted, number, (w, h), fonts)
     if rot:
         for ch in chars:
             ch.x0, ch.top, ch.x1, ch.bottom = _turn_box(f, ch.x0, ch.top, ch.x1, ch.bottom)
-    chars = _dedupe(chars)
-    tables = _find_tables(_page_edges(page, f, rot), number)
+    chars = dedupe(chars)
+    tables = find_tables(_page_edges(page, f, rot), number)
     loose: list[Ch] = []
     by_cell: dict[int, list[Ch]] = {}
     for c in chars:
-        hit = _innermost(tables, c.cx, c.cy) if tables else None
+        hit = innermost_cell(tables, c.cx, c.cy) if tables else None
         if hit is None:
             loose.append(c)
         else:
@@ -108,9 +139,9 @@ def read_page(page, number: int, fonts: FontCheck | None = None) -> PageContent:
     content = PageContent(number, w2, h2, [], has_text=bool(ink))
     for t in tables:
         for cell in t.cells:
-            cell.text, paras = _cell_text(cell, by_cell.get(id(cell), []))
+            cell.text, paras = cell_text(cell, by_cell.get(id(cell), []))
             content.last_paras[id(cell)] = paras
-    lines = [l for l in _lines(loose) if not _is_page_number(l, h2)]
+    lines = [l for l in chars_to_lines(loose) if not _is_page_number(l, h2)]
     items: list = []
     top_tables = [t for t in tables if t.parent is None]
     # text between tables: each vertical stretch of lines becomes paragraphs later (the text area is known then)
@@ -141,7 +172,7 @@ def _read_untrusted(chars: list[dict], untrusted: dict[str, str], number: int, s
     upright = {id(c) for r in rs for c in r.chars}
     for c in chars:
         if id(c) not in upright and c["text"].strip():
-            out.append(Ch(_char_text(c), c["x0"], c["top"], c["x1"], c["bottom"], float(c.get("size") or 1.0),
+            out.append(Ch(char_text(c), c["x0"], c["top"], c["x1"], c["bottom"], float(c.get("size") or 1.0),
                           font=c["fontname"], prob=UNREAD_PROB,
                           note=f"PDF text layer: font {_font_name(c['fontname'])} {untrusted[c['fontname']]}; not re-read"))
     got = fonts.recognise(number, size, rs) if rs else []
@@ -202,7 +233,7 @@ def _is_page_number(line: Line, page_h: float) -> bool:
     return (line.top > page_h * 0.88 or line.bottom < page_h * 0.08) and bool(_PAGE_NO.match(line.text))
 
 
-def _drop_running_lines(pages: list[PageContent]) -> None:
+def drop_running_lines(pages: list[PageContent]) -> None:
     """Remove running headers and footers: a line at the very top or bottom of the page whose text (its
     numbers aside) comes back on at least half of the pages. They are no part of the Word body, and
     would stand between a table and its continuation."""

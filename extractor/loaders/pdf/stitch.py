@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from ...ir import Cell, Table
-from .chars import _first_token_width, _fills, _join
-from .grid import PTable, _index, _pad, _row_cells, _to_ir
+from .chars import first_token_width, fills, join_wrapped
+from .grid import PTable, nearest_line, cell_pad, row_cells, to_ir
 
 MAX_SPLIT_GAP = 30.0  # pt: a row split by a page break leaves less than this free at the page bottom
 # a row whose label column is empty below is a split row when at least this many other cells, filled above and
@@ -30,7 +30,7 @@ def _subset(xs: list[float], of: list[float], tol: float = 2.5) -> bool:
     return all(any(_close(x, y, tol) for y in of) for x in xs)
 
 
-def _continues(first: PTable, prev: PTable, nxt: PTable, body_top: float) -> bool:
+def continues(first: PTable, prev: PTable, nxt: PTable, body_top: float) -> bool:
     """Does ``nxt`` (at the top of a page) go on with the table whose parts so far are ``first`` … ``prev``?"""
     if not (_close(prev.bbox[0], nxt.bbox[0]) and _close(prev.bbox[2], nxt.bbox[2])):
         return False
@@ -38,10 +38,10 @@ def _continues(first: PTable, prev: PTable, nxt: PTable, body_top: float) -> boo
         return False  # something (an empty paragraph) stands above it: a new table
     if not _compatible(prev, nxt):
         return False
-    head = _row_cells(nxt, 0)
+    head = row_cells(nxt, 0)
     if len(head) == 1 and head[0].colspan == len(nxt.xs) - 1 > 1 and len(nxt.ys) > 2:
         # starts with a full-width title row: a continuation only if it repeats the table's title row
-        top = _row_cells(first, 0)
+        top = row_cells(first, 0)
         return len(top) == 1 and _canon(top[0].text) == _canon(head[0].text)
     return True
 
@@ -103,7 +103,7 @@ def _header_rows(first: PTable, nxt: PTable) -> int:
     return best
 
 
-class _Stitcher:
+class Stitcher:
     """Builds the merged grid of a table that continues over several pages."""
 
     def __init__(self, first: PTable, paras: dict, body_bottom: float):
@@ -139,8 +139,8 @@ class _Stitcher:
         absorbs the label cell below.
         """
         last = len(prev.ys) - 2
-        r0 = _row_cells(prev, last)
-        r1 = _row_cells(nxt, 0)
+        r0 = row_cells(prev, last)
+        r1 = row_cells(nxt, 0)
         if not r0 or not r1 or any(c.row != 0 for c in r1) or not _close(r1[0].bbox[0], r0[0].bbox[0]):
             return {}, False
         same_layout = len(r0) == len(r1) and all(_close(a.bbox[0], b.bbox[0]) and _close(a.bbox[2], b.bbox[2])
@@ -232,7 +232,7 @@ class _Stitcher:
 
     def _nested(self, kids: list[PTable]) -> list[Table]:
         """The nested tables of one cell, those continued from the part above stitched on."""
-        groups: list[_Stitcher] = []
+        groups: list[Stitcher] = []
         for k in kids:
             if groups and k.cont:
                 g = groups[-1]
@@ -241,8 +241,8 @@ class _Stitcher:
                     g.body_bottom = last.bbox[3] + 5.0  # inside a cell: no page-end evidence, text rules only
                     g.add(k)
                     continue
-            groups.append(_Stitcher(k, self.paras, k.bbox[3] + 5.0))
-        return [g.table() if len(g.parts) > 1 else _to_ir(g.parts[0]) for g in groups]
+            groups.append(Stitcher(k, self.paras, k.bbox[3] + 5.0))
+        return [g.table() if len(g.parts) > 1 else to_ir(g.parts[0]) for g in groups]
 
     def _wrapped(self, a: Cell, b: Cell, strong: bool = False) -> bool:
         """Did the text of ``a`` wrap into ``b``? ``strong``: CJK text that ran into the right edge of a
@@ -251,20 +251,20 @@ class _Stitcher:
         if not pa or not pb:
             return False
         la, lb = pa[-1].lines[-1], pb[0].lines[0]
-        pad = _pad(a, [l for p in pa for l in p.lines])
+        pad = cell_pad(a, [l for p in pa for l in p.lines])
         if strong:
             ca = [c for c in la.chars if c.text.strip()]
             cb = [c for c in lb.chars if c.text.strip()]
             if len(ca) < 4 or ca[-1].text.isascii() or cb[0].text.isascii() or la.x0 - a.bbox[0] > pad + 2.5 * la.size:
                 return False
-            return a.bbox[2] - pad - la.x1 < _first_token_width(lb) + 0.25 * la.size
-        return _fills(la, lb, a.bbox[2] - a.bbox[0] - 2 * pad, a.bbox[2] - pad)
+            return a.bbox[2] - pad - la.x1 < first_token_width(lb) + 0.25 * la.size
+        return fills(la, lb, a.bbox[2] - a.bbox[0] - 2 * pad, a.bbox[2] - pad)
 
     def _concat(self, a: Cell, b: Cell) -> str:
         if self._wrapped(a, b):
             pb = self.paras.get(id(b)) or []
             if pb:
-                return "\n".join([_join(a.text, pb[0].text)] + [p.text for p in pb[1:]])
+                return "\n".join([join_wrapped(a.text, pb[0].text)] + [p.text for p in pb[1:]])
         return a.text + "\n" + b.text
 
     def table(self) -> Table:
@@ -287,8 +287,8 @@ class _Stitcher:
                     continue
                 c.row += shift
                 x0, x1 = (snap(c.bbox[0]), snap(c.bbox[2])) if snap else (c.bbox[0], c.bbox[2])
-                c.col = _index(xs, x0)
-                c.colspan = max(1, _index(xs, x1) - c.col)
+                c.col = nearest_line(xs, x0)
+                c.colspan = max(1, nearest_line(xs, x1) - c.col)
                 cells.append(c)
             n_rows = shift + len(p.ys) - 1
         for c in cells:
@@ -319,5 +319,5 @@ def align_columns(ref: list[float], xs: list[float], tol: float = 2.5):
         return None
 
     def snap(x: float) -> float:
-        return ref[_index(xs, x)]
+        return ref[nearest_line(xs, x)]
     return snap
