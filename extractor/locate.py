@@ -9,15 +9,17 @@ row or column index from the blank form.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from .errors import UnknownTemplate
-from .ir import Cell, Document, Paragraph, Table
+from .ir import Document, Paragraph, Table
 from .maps import keyword_weights
-from .mapspec import FormSection, GridSection, ListSection, NarrativeSection, ParagraphSection, Section, TableMap
+from .mapspec import Section, TableMap
+from .records import Region, Scope
 from .text import canon, line_score, shift_years, years
+from .thresholds import LABEL_SURE
 
 MIN_TEMPLATE_SCORE = 0.45
 MIN_MARGIN = 0.1
@@ -33,6 +35,11 @@ class Identified:
     year_shift: int
     ranking: list[tuple[str, float]]
     shift_tied: tuple[int, ...] = ()  # year shifts the evidence could not tell apart (flag, never pick silently)
+
+    @property
+    def edition_map(self) -> TableMap:
+        """The map of the document's edition (every year moved by ``year_shift``): what the later stages read."""
+        return self.map.shifted(self.year_shift)
 
 
 def doc_lines(doc: Document) -> list[str]:
@@ -114,7 +121,7 @@ def _map_labels(m: TableMap, shift: int) -> set[str]:
 def _labels_of(m: TableMap, shift: int) -> set[str]:
     out: set[str] = set()
     for s in m.sections:
-        for x in [s.table, *s.match, *section_labels(s)]:
+        for x in [s.table, *s.match, *s.labels()]:
             c = canon(shift_years(x, shift))
             if len(c) >= 4:
                 out.add(c)
@@ -192,32 +199,6 @@ def decide_year_shift(m: TableMap, doc_years: set[int], lines: set[str]) -> tupl
 
 # ---------------------------------------------------------------- section scopes
 @dataclass
-class Region:
-    """Rows ``start`` (inclusive) to ``end`` (exclusive) of one table."""
-
-    table: Table
-    start: int
-    end: int
-
-    def cells(self) -> list[Cell]:
-        return [c for c in self.table.cells if self.start <= c.row < self.end]
-
-
-@dataclass
-class Scope:
-    section: Section
-    heading: str | None  # the heading text found, None when found by its labels
-    heading_score: float
-    regions: list[Region] = field(default_factory=list)
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    heading_paragraph: Paragraph | None = None
-    heading_cell: Cell | None = None
-
-    def cells(self) -> list[Cell]:
-        return [c for r in self.regions for c in r.cells()]
-
-
-@dataclass
 class _Pos:
     block: int
     row: int  # -1 for a paragraph
@@ -245,31 +226,22 @@ def heading_score(text: str, heading: str) -> float:
     return s
 
 
-def section_labels(s: Section) -> list[str]:
-    if isinstance(s, (FormSection, ParagraphSection)):
-        labs = [seg for f in s.fields for seg in f.label.split("/")]
-    elif isinstance(s, GridSection):
-        labs = [r.label.split("/")[-1] for r in s.rows] + [c.label.split("/")[-1] for c in s.columns]
-    elif isinstance(s, ListSection):
-        labs = [c.label.split("/")[0] for c in s.columns]
-    else:
-        labs = []
-    return list(dict.fromkeys(s.anchors + [x for x in labs if len(canon(x)) >= 2]))
-
-
-def locate_sections(doc: Document, m: TableMap, shift: int) -> list[Scope]:
+def locate_sections(doc: Document, m: TableMap, shift: int = 0) -> list[Scope]:
+    """Where each section of ``m`` is in ``doc``, in map order. ``m`` is the map of the document's edition
+    (:attr:`Identified.edition_map`); ``shift``, for callers of the old signature only, shifts it first."""
+    m = m.shifted(shift)
     pos = _positions(doc)
     starts: list[tuple[int, Scope]] = []  # (position index, scope)
     fallback: list[Scope] = []
     cursor = 0
     for s in m.sections:
-        heads = [shift_years(h, shift) for h in [s.table, *s.match]]
+        heads = [s.table, *s.match]
         if s.occurrence > 1 or s.followed_by:  # a heading printed several times: the map says which print
-            found = _find_heading_print(doc, pos, heads, s.occurrence, [shift_years(a, shift) for a in s.followed_by])
+            found = _find_heading_print(doc, pos, heads, s.occurrence, s.followed_by)
         else:
             found = _find_heading(pos, heads, cursor)
         if found is None:
-            sc = _by_labels(doc, s, shift)
+            sc = _by_labels(doc, s)
             fallback.append(sc)
             continue
         k, sc_ = found
@@ -305,7 +277,7 @@ def _find_heading(pos: list[_Pos], heads: list[str], cursor: int) -> tuple[int, 
         best: tuple[int, float] | None = None
         for k in range(lo, hi):
             sc = max(heading_score(pos[k].text, h) for h in heads)
-            if sc >= 0.97:
+            if sc >= LABEL_SURE:
                 return k, sc
             if sc >= HEADING_OK and (best is None or sc > best[1]):
                 best = (k, sc)
@@ -365,7 +337,7 @@ def _fill_scope(doc: Document, pos: list[_Pos], k: int, end_k: int | None, sc: S
                 if not b.text.strip():
                     continue  # an empty paragraph between a table and its continuation
                 break  # a heading row's section ends with its table
-            if isinstance(sc.section, NarrativeSection) and TOP_HEADING.match(b.text) and i > start.block:
+            if sc.section.ends_at_top_heading and TOP_HEADING.match(b.text) and i > start.block:
                 break
             sc.paragraphs.append(b)
             continue
@@ -377,8 +349,8 @@ def _fill_scope(doc: Document, pos: list[_Pos], k: int, end_k: int | None, sc: S
             sc.regions.append(Region(b, r0, r1))
 
 
-def _by_labels(doc: Document, s: Section, shift: int) -> Scope:
-    labels = [shift_years(x, shift) for x in section_labels(s)]
+def _by_labels(doc: Document, s: Section) -> Scope:
+    labels = s.labels()
     best: tuple[float, Table | None] = (0.0, None)
     for b in doc.tables():
         for t in b.walk():

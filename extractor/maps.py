@@ -20,7 +20,6 @@ import atexit
 import contextlib
 import logging
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -30,17 +29,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import ExtractorError, MapError
-from .mapspec import (
-    Catalogue,
-    FormSection,
-    GridSection,
-    Indicator,
-    ListSection,
-    NarrativeSection,
-    ParagraphSection,
-    TableMap,
-    Vocabulary,
-)
+from .mapspec import Catalogue, Indicator, ListSection, Place, TableMap, Vocabulary
 
 _log = logging.getLogger("extractor.maps")
 MAPS_ENV = "EXTRACTOR_MAPS"
@@ -209,38 +198,9 @@ def maps_dir_of(catalogue: dict[str, Indicator]) -> Path | None:
     return _CATALOGUE_DIRS.get(id(catalogue))
 
 
-@dataclass(frozen=True)
-class Place:
-    """A reported place: what the output's table / row_label / column_label will say on the blank form."""
-
-    table: str
-    row_label: str
-    column_label: str | None
-    kind: str
-    id: str
-
-
 def places(m: TableMap) -> list[Place]:
     """Every scalar place the map claims, with its reported labels (list-table rows excluded)."""
-    out: list[Place] = []
-    for s in m.sections:
-        if isinstance(s, (FormSection, ParagraphSection)):
-            for f in s.fields:
-                out.append(Place(s.table, f.row_label if f.row_label is not None else f.label, f.column_label, f.kind, f.id))
-        elif isinstance(s, GridSection):
-            for r in s.rows:
-                for c in s.columns:
-                    if r.columns is None or c.label in r.columns:
-                        out.append(Place(s.table, r.row_label if r.row_label is not None else r.label, c.label,
-                                         "value", r.id + c.suffix))
-        elif isinstance(s, ListSection) and s.total:
-            by_label = {c.label: c for c in s.columns}
-            for lab in s.total.columns:
-                col = by_label.get(lab)
-                out.append(Place(s.table, s.total.row_label, lab, "value", (col.id if col and col.id else s.id) + s.total.suffix))
-        elif isinstance(s, NarrativeSection):
-            out.append(Place(s.table, s.table, None, "narrative", s.id))
-    return out
+    return [p for s in m.sections for p in s.places()]
 
 
 def list_tables(m: TableMap) -> list[tuple[str, list[str]]]:
@@ -295,27 +255,8 @@ def periods_of(m: TableMap) -> dict[str, set[int | None]]:
 
     out: dict[str, set[int | None]] = {}
     for s in m.sections:
-        if isinstance(s, (FormSection, ParagraphSection)):
-            for f in s.fields:
-                out.setdefault(f.id, set()).add(resolve(f.period if f.period is not None else s.period,
-                                                        f.label.split("/")[-1], s.table))
-        elif isinstance(s, GridSection):
-            for r in s.rows:
-                for c in s.columns:
-                    if r.columns is None or c.label in r.columns:
-                        out.setdefault(r.id + c.suffix, set()).add(resolve(c.period, c.label, s.table))
-        elif isinstance(s, ListSection):
-            for c in s.columns:
-                if c.id:
-                    out.setdefault(c.id, set()).add(resolve(c.period, c.label, s.table))
-            if s.total:
-                by_label = {c.label: c for c in s.columns}
-                for lab in s.total.columns:
-                    c = by_label.get(lab)
-                    if c is not None:
-                        out.setdefault((c.id or s.id) + s.total.suffix, set()).add(resolve(c.period, c.label, s.table))
-        elif isinstance(s, NarrativeSection):
-            out.setdefault(s.id, set()).add(None)
+        for fid, p, label in s.reads():
+            out.setdefault(fid, set()).add(resolve(p, label, s.table))
     return out
 
 

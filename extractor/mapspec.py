@@ -14,11 +14,13 @@ label then come from the document.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Union
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .rules import Rule
+from .text import canon
 
 ValueType = Literal[
     "text", "number", "integer", "percent", "choice", "choices", "date", "phone", "email", "postcode",
@@ -26,7 +28,21 @@ ValueType = Literal[
 ]
 FieldKind = Literal["value", "check", "fillin", "narrative", "signature", "cover", "slot"]
 
-YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+@dataclass(frozen=True)
+class Place:
+    """A reported place: what the output's table / row_label / column_label will say on the blank form."""
+
+    table: str
+    row_label: str
+    column_label: str | None
+    kind: str
+    id: str
+
+
+Read = tuple[str, "int | str | None", str]
+"""An indicator ID a section reads, the period the map gives it (``None``: from the label) and the label
+whose year is the period when the map gives none."""
 
 
 class _Strict(BaseModel):
@@ -119,16 +135,78 @@ class SectionBase(_Strict):
     followed_by: list[str] = Field(default_factory=list, description="the heading is printed several times: use "
                                    "the print followed (within a few lines or rows) by all of these labels")
 
+    ends_at_top_heading: ClassVar[bool] = False  # its paragraphs end at the next top-level heading (一、 …)
 
-class FormSection(SectionBase):
-    layout: Literal["form"]
+    # What every layout tells about its section (the interface :mod:`extractor.layouts` reads from the map):
+    def labels(self) -> list[str]:
+        """The labels that find the section when its heading is missing (and identify a page by its labels)."""
+        return list(dict.fromkeys(self.anchors + [x for x in self.own_labels() if len(canon(x)) >= 2]))
+
+    def own_labels(self) -> list[str]:
+        """The labels the layout prints (anchors aside)."""
+        return []
+
+    def field_ids(self) -> list[str]:
+        """Every indicator ID the section reports."""
+        return []
+
+    def places(self) -> list[Place]:
+        """Every scalar place the section claims, with its reported labels (list rows excluded)."""
+        return []
+
+    def reads(self) -> list[Read]:
+        """Every indicator ID the section reads with the period the map gives it (see :data:`Read`)."""
+        return []
+
+
+class _FieldsSection(SectionBase):
+    """A section of single places, each found by its label (the form and paragraphs layouts)."""
+
     fields: list[FieldSpec]
+
+    def own_labels(self) -> list[str]:
+        return [seg for f in self.fields for seg in f.label.split("/")]
+
+    def field_ids(self) -> list[str]:
+        return [f.id for f in self.fields]
+
+    def places(self) -> list[Place]:
+        return [Place(self.table, f.row_label if f.row_label is not None else f.label, f.column_label, f.kind, f.id)
+                for f in self.fields]
+
+    def reads(self) -> list[Read]:
+        return [(f.id, f.period if f.period is not None else self.period, f.label.split("/")[-1]) for f in self.fields]
+
+
+class FormSection(_FieldsSection):
+    """Label cells with their value cells (to the right, or the label's own cell): key/value tables."""
+
+    layout: Literal["form"]
 
 
 class GridSection(SectionBase):
+    """Row labels × column headers: every row's cell under every column is a place."""
+
     layout: Literal["grid"]
     columns: list[ColumnSpec]
     rows: list[RowSpec]
+
+    def cells(self) -> list[tuple[RowSpec, ColumnSpec]]:
+        """Every (row, column) the grid reads."""
+        return [(r, c) for r in self.rows for c in self.columns if r.columns is None or c.label in r.columns]
+
+    def own_labels(self) -> list[str]:
+        return [r.label.split("/")[-1] for r in self.rows] + [c.label.split("/")[-1] for c in self.columns]
+
+    def field_ids(self) -> list[str]:
+        return [r.id + c.suffix for r, c in self.cells()]
+
+    def places(self) -> list[Place]:
+        return [Place(self.table, r.row_label if r.row_label is not None else r.label, c.label, "value", r.id + c.suffix)
+                for r, c in self.cells()]
+
+    def reads(self) -> list[Read]:
+        return [(r.id + c.suffix, c.period, c.label) for r, c in self.cells()]
 
 
 class ListSection(SectionBase):
@@ -141,20 +219,52 @@ class ListSection(SectionBase):
                            "each column's label is a cell with the value to its right; the k-th print of each "
                            "label belongs to record k")
 
+    def total_columns(self) -> list[tuple[str, ColumnSpec | None]]:
+        """The totals row's fillable column labels, each with its column (``None``: not a column of the list)."""
+        by_label = {c.label: c for c in self.columns}
+        return [(lab, by_label.get(lab)) for lab in self.total.columns] if self.total else []
+
+    def own_labels(self) -> list[str]:
+        return [c.label.split("/")[0] for c in self.columns]
+
+    def field_ids(self) -> list[str]:
+        ids = [self.id] + [c.id for c in self.columns if c.id]
+        return ids + [(c.id or "") + self.total.suffix for _, c in self.total_columns() if c is not None]
+
+    def places(self) -> list[Place]:
+        return [Place(self.table, self.total.row_label, lab, "value", (c.id if c and c.id else self.id) + self.total.suffix)
+                for lab, c in self.total_columns()]
+
+    def reads(self) -> list[Read]:
+        out: list[Read] = [(c.id, c.period, c.label) for c in self.columns if c.id]
+        return out + [((c.id or self.id) + self.total.suffix, c.period, c.label)
+                      for _, c in self.total_columns() if c is not None]
+
 
 class NarrativeSection(SectionBase):
+    """A writing box or the paragraphs under a heading: one text, the printed guidance removed."""
+
     layout: Literal["narrative"]
+    ends_at_top_heading: ClassVar[bool] = True
     id: str
     limit: int | None = None
     guidance: list[str] = Field(default_factory=list)
     required: bool = True
 
+    def field_ids(self) -> list[str]:
+        return [self.id]
 
-class ParagraphSection(SectionBase):
+    def places(self) -> list[Place]:
+        return [Place(self.table, self.table, None, "narrative", self.id)]
+
+    def reads(self) -> list[Read]:
+        return [(self.id, None, "")]
+
+
+class ParagraphSection(_FieldsSection):
     """Fill-ins typed into body paragraphs (cover page lines, 'XX' slots)."""
 
     layout: Literal["paragraphs"]
-    fields: list[FieldSpec]
 
 
 Section = Annotated[
@@ -175,22 +285,57 @@ class TableMap(_Strict):
     )
 
     def field_ids(self) -> list[str]:
-        ids: list[str] = []
-        for s in self.sections:
-            if isinstance(s, (FormSection, ParagraphSection)):
-                ids += [f.id for f in s.fields]
-            elif isinstance(s, GridSection):
-                for r in s.rows:
-                    ids += [r.id + c.suffix for c in s.columns if r.columns is None or c.label in r.columns]
-            elif isinstance(s, ListSection):
-                ids.append(s.id)
-                ids += [c.id for c in s.columns if c.id]
-                if s.total:
-                    by_label = {c.label: c for c in s.columns}
-                    ids += [(by_label[c].id or "") + s.total.suffix for c in s.total.columns if c in by_label]
-            elif isinstance(s, NarrativeSection):
-                ids.append(s.id)
-        return ids
+        return [i for s in self.sections for i in s.field_ids()]
+
+    def shifted(self, n: int) -> "TableMap":
+        """The map of the edition ``n`` years after this one: every year in its headings, labels, guidance lines,
+        fill-in templates, identification texts and periods moved by ``n``, and in its rules the years of
+        references (``id@2024``), periods and the headings and column labels they name; ``edition_year`` + n.
+
+        Not moved: ``template`` and ``title`` (they name the map), hints and options (printed text that does
+        not follow the edition, e.g. a standard's year ``2017版``), character limits and a rule's ``source``.
+        ``shifted(0)`` is the map itself; a shifted map is made once per map and ``n``."""
+        if not n:
+            return self
+        key = (id(self), n)
+        got = _SHIFTED.get(key)
+        if got is None or got[0] is not self:
+            data = self.model_dump(by_alias=True)
+            data = {k: (v + n if k == "edition_year" else _shift(k, v, n, k == "rules")) for k, v in data.items()}
+            got = _SHIFTED[key] = (self, TableMap.model_validate(data))
+        return got[1]
+
+
+_SHIFTED: dict[tuple[int, int], tuple[TableMap, TableMap]] = {}
+_SHIFT_TEXT = frozenset({"titles", "keywords", "table", "match", "anchors", "followed_by", "label", "row_label",
+                         "column_label", "columns", "fill", "guidance"})  # keys whose texts carry printed years
+_RULE_PERIODS = frozenset({"from", "to", "earlier", "later"})  # rule keys that may hold a period (a year)
+_RULE_KEEP = frozenset({"kind", "source", "name"})
+_REF_YEAR = re.compile(r"@((?:19|20)\d{2})$")
+_TEXT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)(?!\s*字)")  # a year, not a character limit (2000字以内)
+
+
+def _shift_text(text: str, n: int) -> str:
+    """:func:`~extractor.text.shift_years` that leaves character limits alone (``（2000字以内）`` is no year)."""
+    return _TEXT_YEAR.sub(lambda m: str(int(m.group(1)) + n), text)
+
+
+def _shift(key: str, v: Any, n: int, rule: bool) -> Any:
+    """``v`` (dumped map data under ``key``) with its years moved by ``n`` (see :meth:`TableMap.shifted`)."""
+    if isinstance(v, list):
+        return [_shift(key, x, n, rule) for x in v]
+    if isinstance(v, dict):
+        return {k: _shift(k, x, n, rule) for k, x in v.items()}
+    period = key == "period" or (rule and key in _RULE_PERIODS)
+    if period and isinstance(v, int) and not isinstance(v, bool):
+        return v + n
+    if not isinstance(v, str):
+        return v
+    if key in _SHIFT_TEXT or (period and re.fullmatch(r"(?:19|20)\d{2}年?", v)) or (key == "period" and not rule):
+        return _shift_text(v, n)
+    if rule and key not in _RULE_KEEP:  # an indicator reference: only its @year
+        return _REF_YEAR.sub(lambda m: "@" + str(int(m.group(1)) + n), v)
+    return v
 
 
 class Indicator(_Strict):

@@ -14,19 +14,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .maps import bundled_vocabulary
-from .text import visible
+from .text import BOXES, CHECKED, canon, clean, is_blank, trim_lines, visible  # noqa: F401 - is_blank re-exported
 
 _VOCAB = bundled_vocabulary()  # table_maps/vocabulary.yaml: unit words, empty tokens
 EMPTY_TOKENS = {t.lower() for t in _VOCAB.empty_tokens}
-PLACEHOLDER = re.compile(r"^[\sPpXx×/／页（）()下同、，,.…]*$")
 
 # unit -> (dimension, factor to the dimension's base)
 UNITS: dict[str, tuple[str, float]] = _VOCAB.unit_table()
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 NUMBER = re.compile(rf"^([+-]?)(\d{{1,3}}(?:,\d{{3}})+|\d+)?(\.\d+)?\s*({_UNIT_ALT})?$")
-CHECKED = set("☑■√✓✔☒⊠▣●✗✘×Rþ")
-UNCHECKED = set("□☐○◯(（")
-BOXES = CHECKED | UNCHECKED
 
 
 @dataclass
@@ -44,20 +40,6 @@ class Parsed:
         self.penalty *= factor
 
 
-def clean(raw: str) -> str:
-    """Invisible format characters removed (:func:`extractor.text.visible`), NFKC (full-width digits and
-    punctuation → ASCII) and trimmed; keeps line breaks."""
-    t = unicodedata.normalize("NFKC", visible(raw)).replace("\u3000", " ")
-    return "\n".join(line.strip() for line in t.strip().splitlines() if line.strip())
-
-
-def is_blank(text: str) -> bool:
-    t = text.replace("_", "").strip()
-    if re.fullmatch(r"[.…。·\s]*", t):
-        return True
-    return not t or bool(PLACEHOLDER.match(t)) and bool(re.search(r"[Xx]", t)) or not re.sub(r"[\s_]", "", t)
-
-
 def parse(raw: str, vtype: str, unit: str | None = None) -> Parsed:
     t = clean(raw)
     if is_blank(t):
@@ -66,7 +48,7 @@ def parse(raw: str, vtype: str, unit: str | None = None) -> Parsed:
         return Parsed(empty=True, unit=unit)
     if vtype in ("text", "narrative", "pages"):
         # text is kept as typed (full-width brackets stay), only trimmed line by line
-        return Parsed(value="\n".join(x.strip() for x in visible(raw).strip().splitlines() if x.strip()), unit=unit)
+        return Parsed(value=trim_lines(visible(raw)), unit=unit)
     fn = _PARSERS.get(vtype, _text)
     return fn(t, unit)
 
@@ -251,8 +233,6 @@ class Choice:
 
 def parse_checks(text: str, options: list[str]) -> Choice:
     """Which options carry a tick. Options are matched longest-first on the text after each box glyph."""
-    from .text import canon
-
     t = unicodedata.normalize("NFC", text)
     segments: list[tuple[str, str]] = []  # (glyph, text up to the next glyph)
     idx = [i for i, ch in enumerate(t) if ch in BOXES and _is_box(t, i)]

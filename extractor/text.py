@@ -1,4 +1,17 @@
-"""Label text: canonical form for matching, fuzzy scores, year shifting. Pure functions."""
+"""Text helpers every stage shares: the forms of a text, fuzzy label scores, years, tick-box glyphs, blanks.
+
+Pure functions. The forms of a text, from the lightest touch to the strongest:
+
+==================  ==========================================================================================
+:func:`visible`     invisible format characters removed (every loader's text goes through it)
+:func:`trim_lines`  each line trimmed, blank lines dropped; characters kept as typed (narratives, text values)
+:func:`clean`       :func:`visible` + NFKC (full-width digits and punctuation → ASCII) + :func:`trim_lines`:
+                    the text a value is parsed from (numbers, dates, phones)
+:func:`compact`     NFKC, every whitespace removed, punctuation kept: two typed values compared (``same_value``)
+:func:`squash`      display form of a heading: line breaks removed between CJK, runs of spaces made one
+:func:`canon`       matching form of a label: NFKC, lower case, no spaces, punctuation or invisible characters
+==================  ==========================================================================================
+"""
 from __future__ import annotations
 
 import re
@@ -6,6 +19,8 @@ import unicodedata
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+
+from .thresholds import LABEL_SURE
 
 _PUNCT = re.compile(r"[\s\u3000_:：,，.。、;；!！?？\"'“”‘’()（）\[\]【】<>《》〈〉—\-–~～·•…/／\\|]+")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -20,8 +35,24 @@ _FORMAT_CHARS = re.compile("[%s]" % "".join(
 def visible(text: str) -> str:
     """The text as printed: invisible format characters (U+200B, U+FEFF, U+00AD, U+200E, U+202A–U+202E, …) removed.
 
-    Every loader's text goes through this before parsing and matching (:func:`canon`, ``normalize.clean``)."""
+    Every loader's text goes through this before parsing and matching (:func:`canon`, :func:`clean`)."""
     return _FORMAT_CHARS.sub("", text) if text else text
+
+
+def trim_lines(text: str) -> str:
+    """Each line trimmed (spaces, tabs, U+3000), blank lines dropped; nothing else changed."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def clean(raw: str) -> str:
+    """The text a value is parsed from: invisible format characters removed (:func:`visible`), NFKC (full-width
+    digits and punctuation → ASCII), U+3000 made a space, then :func:`trim_lines` (line breaks kept)."""
+    return trim_lines(unicodedata.normalize("NFKC", visible(raw)).replace("\u3000", " "))
+
+
+def compact(value: object) -> str:
+    """Two typed values compared: NFKC (width ignored) and every whitespace removed; punctuation and case kept."""
+    return "".join(unicodedata.normalize("NFKC", str(value)).split())
 
 
 @lru_cache(maxsize=65536)
@@ -31,19 +62,27 @@ def canon(text: str) -> str:
 
 
 def squash(text: str) -> str:
-    """Display form: line breaks and runs of spaces removed between CJK, single spaces elsewhere."""
+    """Display form of a heading: line breaks (and the spaces around them) removed, other runs of spaces made one."""
     t = re.sub(r"[ \t\u3000]*\n[ \t\u3000]*", "", text.strip())
     return re.sub(r"[ \t\u3000]+", " ", t)
 
 
 def shift_years(text: str, delta: int) -> str:
+    """Every year (1900–2099, not part of a longer number) moved by ``delta``."""
     if not delta:
         return text
     return YEAR.sub(lambda m: str(int(m.group(1)) + delta), text)
 
 
 def years(text: str) -> list[int]:
+    """The years written in ``text``, in order."""
     return [int(y) for y in YEAR.findall(text)]
+
+
+def limit_of(text: str) -> int | None:
+    """The character limit printed in a heading or label: '（1000字以内）' → 1000."""
+    m = re.search(r"(\d{2,5})\s*字", text)
+    return int(m.group(1)) if m else None
 
 
 _DIGITS = re.compile(r"\d+")
@@ -104,7 +143,22 @@ def line_score(cell_text: str, label: str) -> float:
             if c:
                 # a label that is only one line of a larger cell ranks below a cell that is the label
                 if c == cl:
-                    best = max(best, 0.97)
+                    best = max(best, LABEL_SURE)
                 elif _numbers(c)[0] == _numbers(cl)[0] or not digits_conflict(c, cl):
-                    best = max(best, 0.97 * fuzz.ratio(c, cl) / 100.0)
+                    best = max(best, LABEL_SURE * fuzz.ratio(c, cl) / 100.0)
     return best
+
+
+# ---------------------------------------------------------------- tick boxes and blanks
+CHECKED = set("☑■√✓✔☒⊠▣●✗✘×Rþ")
+UNCHECKED = set("□☐○◯(（")
+BOXES = CHECKED | UNCHECKED
+PLACEHOLDER = re.compile(r"^[\sPpXx×/／页（）()下同、，,.…]*$")
+
+
+def is_blank(text: str) -> bool:
+    """Nothing typed: empty, underscores, dots or the form's placeholder (``XX``, ``X页``, ``（）``)."""
+    t = text.replace("_", "").strip()
+    if re.fullmatch(r"[.…。·\s]*", t):
+        return True
+    return not t or bool(PLACEHOLDER.match(t)) and bool(re.search(r"[Xx]", t)) or not re.sub(r"[\s_]", "", t)

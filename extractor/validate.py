@@ -12,13 +12,14 @@ from typing import Any
 
 from .calibration import calibrate, ok_threshold
 from .contract import FieldValue, ListTable, Row, Text, Value
-from .mapping import Hit, ListHit, Mapped, TextHit, limit_of
 from .maps import bundled_vocabulary, load_maps, load_vocabulary, maps_dir_of
 from .mapspec import Indicator, TableMap
 from .normalize import Parsed, parse, parse_checks, unit_from_label
-from .text import years
+from .records import Hit, ListHit, Mapped, TextHit
+from .text import limit_of, years
+from .thresholds import LABEL_SURE, SOURCE_OK
 
-OK_CONFIDENCE = 0.9  # a source (OCR) score below this brings the source's notes into the reasons
+OK_CONFIDENCE = SOURCE_OK  # a source (OCR) score below this brings the source's notes into the reasons
 OK_PROBABILITY = ok_threshold()  # least calibrated confidence of an ok value (models/calibration.yaml)
 _VOCAB = bundled_vocabulary()
 SHARE_WORDS = re.compile("|".join(re.escape(w) for w in _VOCAB.share_words))  # legacy checks (maps without rules)
@@ -63,7 +64,7 @@ def _type_unit(hit: Hit, ctx: Context) -> tuple[str, str | None]:
 def _judge(hit: Hit, vtype: str, unit: str | None) -> tuple[Parsed, float, str]:
     """Parse and decide confidence and status for one hit."""
     src = hit.cell.confidence if hit.cell is not None else (hit.paragraph.confidence if hit.paragraph else 1.0)
-    label = 1.0 if hit.label_score >= 0.97 else hit.label_score
+    label = 1.0 if hit.label_score >= LABEL_SURE else hit.label_score
     if hit.raw is None:
         p = Parsed(missing=True)
         p.reasons = list(hit.reasons) or ["place not found"]
@@ -92,7 +93,7 @@ def _judge(hit: Hit, vtype: str, unit: str | None) -> tuple[Parsed, float, str]:
         status = "invalid"
     elif conf < OK_PROBABILITY or p.reasons:
         status = "review"
-        if label < 0.97:
+        if label < LABEL_SURE:
             p.reasons.append(f"label matched at {hit.label_score:.2f}")
     else:
         status = "ok"
@@ -147,7 +148,7 @@ def text_value(t: TextHit | Hit, ctx: Context) -> Text:
         t = th
     chars = len(re.sub(r"\s", "", t.text or ""))
     reasons = list(t.reasons)
-    conf = calibrate(round((1.0 if t.score >= 0.97 else t.score) * t.source, 3))  # source: OCR score (1.0: text)
+    conf = calibrate(round((1.0 if t.score >= LABEL_SURE else t.score) * t.source, 3))  # source: OCR score (1.0: text)
     if not t.text:
         status = "review" if reasons else "missing"
         if t.required and status == "missing":

@@ -1,7 +1,7 @@
 """Fill-in lines: two blanks on one printed line, cover lines re-typed as label/value cells (issue 8, item 5b/5d)."""
 from __future__ import annotations
 
-from extractor.mapping import apply_fill, colon_for_gap, fill_labels, fill_segment
+from extractor.layouts.fill import apply_fill, colon_for_gap, fill_labels, fill_segment
 from extractor.maps import get_map
 
 LABELS = ["集群名称", "所属地区（盟市）", "盟市工信主管部门（盖章）", "集群促进组织名称", "申报时间"]
@@ -43,7 +43,7 @@ def test_wide_gap_stands_for_the_colon():
 
 
 # ---------------------------------------------------------------- guidance in writing boxes
-from extractor.mapping import GUIDANCE_SCORE, strip_guidance  # noqa: E402
+from extractor.layouts.guidance import GUIDANCE_SCORE, strip_guidance  # noqa: E402
 
 G = "（集群须围绕产业规模、创新能力、数字化转型等方面设定清晰、可量化的发展目标，不超过1000字）"
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from extractor.ir import Cell, Table
 from extractor.locate import Region, Scope
-from extractor.mapping import (GUIDANCE_PREFIX_MIN, GUIDANCE_SCORE, guidance_prefix, locate_one, map_sections,
-                               strip_guidance)
+from extractor.layouts.guidance import GUIDANCE_PREFIX_MIN, GUIDANCE_SCORE, guidance_prefix, strip_guidance
+from extractor.layouts.labels import locate_one
+from extractor.mapping import map_sections
 from extractor.maps import get_map
 from extractor.text import canon
 
@@ -38,7 +39,7 @@ def test_guidance_prefix_score_boundary():
 
 
 def test_guidance_with_dropped_characters_costs_the_answer_nothing():
-    from extractor.mapping import GUIDANCE_PREFIX_SLACK
+    from extractor.layouts.guidance import GUIDANCE_PREFIX_SLACK
 
     assert GUIDANCE_PREFIX_SLACK == 0.25
     v = canon(G)  # 39 characters; 4 dropped (ratio 70/74 = 0.946): the cut falls 4 short, the answer whole
@@ -77,31 +78,32 @@ def test_twin_label_with_one_row_unread_is_never_ok_by_order():
     # the map has this label twice in the section; the first row's label was not read (seal, smudge)
     sc = _baseline_scope([("规模以上企业数量（个）", "238"), ("自治区级以上高新拄术企业数章（个）", "124"),
                           ("集群主导产业产值（亿元）", "630.54"), (LABEL, "51")])
-    tc, _s, reasons = locate_one(sc, LABEL, 1, 0, expected=2)
+    tc, _s, reasons = locate_one(sc, LABEL, 1, expected=2)
     assert tc is not None and tc[1].text == LABEL
     assert any("2 times but found 1" in r for r in reasons)
     hits = {(h.row_label, h.raw): h for h in map_sections([sc], 0, 2025).hits if h.row_label == LABEL}
     assert all(h.reasons for h in hits.values()), hits
     # both rows read: no doubt, each answer by its own row
     sc2 = _baseline_scope([(LABEL, "124"), ("集群主导产业产值（亿元）", "630.54"), (LABEL, "51")])
-    tc1, _s, r1 = locate_one(sc2, LABEL, 1, 0, expected=2)
-    tc2, _s, r2 = locate_one(sc2, LABEL, 2, 0, expected=2)
+    tc1, _s, r1 = locate_one(sc2, LABEL, 1, expected=2)
+    tc2, _s, r2 = locate_one(sc2, LABEL, 2, expected=2)
     assert not r1 and not r2
     assert (tc1[1].row, tc2[1].row) == (0, 2)
 
 
 def test_one_cell_under_two_list_columns_is_doubted():
-    from extractor.mapping import Hit, _shared_cells
+    from extractor.layouts.list import shared_cells
+    from extractor.mapping import Hit
 
     wide = Cell(row=5, col=5, colspan=2, text="主要从事牵引\n变流器的研\n有效发明专利\n97项。")
     own = Cell(row=5, col=1, text="株洲晨光电力机车股份有限公司")
     rec = [Hit(id=c, table="（一）现有企业库", row_label="", column_label=c, kind="value", raw=cell.text, cell=cell)
            for c, cell in (("企业名称", own), ("企业概况", wide), ("主导产品", wide))]
-    _shared_cells(rec)
+    shared_cells(rec)
     assert not rec[0].reasons
     assert rec[1].reasons and rec[2].reasons and "'企业概况', '主导产品'" in rec[1].reasons[0]
     # an empty cell shared by two columns says nothing
     empty = Cell(row=6, col=5, colspan=2, text="")
     rec = [Hit(id=c, table="t", row_label="", column_label=c, kind="value", raw="", cell=empty) for c in ("a", "b")]
-    _shared_cells(rec)
+    shared_cells(rec)
     assert not any(h.reasons for h in rec)

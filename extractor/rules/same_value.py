@@ -6,16 +6,12 @@ spaces and punctuation width (a differing text is ``review``: it may be a legiti
 """
 from __future__ import annotations
 
-import unicodedata
 from typing import Literal
 
+from ..text import compact
 from .base import Facts, RuleBase, blank, close, doubt, fail, fmt, num, registry
 
 SAME_VALUE_TOL = 0.011  # absolute: two decimals
-
-
-def _canon(x: object) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(x)).split())
 
 
 @registry.register
@@ -41,7 +37,7 @@ class SameValueRule(RuleBase):
                                f"{first.table} but {fmt(b)} in {other.table}")
                         fail(first, why)
                         fail(other, why)
-                elif _canon(first.value) != _canon(other.value):
+                elif compact(first.value) != compact(other.value):
                     why = f"{self.word(facts)}: {self.id} is {first.value!r} in {first.table} but {other.value!r} in {other.table}"
                     doubt(first, why)
                     doubt(other, why)

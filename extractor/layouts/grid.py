@@ -1,0 +1,56 @@
+"""The ``grid`` layout: row labels × column headers; the cell of every row under every column is a place."""
+from __future__ import annotations
+
+from ..mapspec import GridSection
+from ..records import Hit, Mapped, Scope
+from .base import Layout
+from .columns import Col, col_cell, find_columns, year_of
+from .labels import locate_one, strip_hint
+
+
+class GridLayout(Layout):
+    section_type = GridSection
+
+    def map(self, scope: Scope, out: Mapped, scopes: list[Scope]) -> None:
+        out.hits += grid_hits(scope, self.section)
+
+
+def grid_hits(sc: Scope, s: GridSection) -> list[Hit]:
+    cols, creasons = find_columns(sc.pool(), s.columns)
+    header_cells = {id(c.cell) for c in cols if c}
+    hits: list[Hit] = []
+    for r in s.rows:
+        found, score, reasons = locate_one(sc, r.label, 1)
+        for spec, col in zip(s.columns, cols):
+            if r.columns is not None and spec.label not in r.columns:
+                continue
+            h = Hit(
+                id=r.id + spec.suffix, table=s.table, row_label=r.row_label if r.row_label is not None else r.label,
+                column_label=spec.label, kind="value", raw=None,
+                period=spec.period if spec.period is not None else (year_of(spec.label) or s.period),
+                vtype=spec.type or r.type, unit=spec.unit or r.unit, required=r.required,
+                role=spec.role, group=r.id, reasons=list(reasons),
+            )
+            if found is None:
+                h.reasons.append(f"row {r.label!r} not found")
+            elif col is None:
+                h.reasons += [x for x in creasons if spec.label in x]
+            else:
+                _read_cell(h, found, score, col, header_cells, spec.hint)
+            hits.append(h)
+    return hits
+
+
+def _read_cell(h: Hit, found, score: float, col: Col, header_cells: set[int], hint: str | None) -> None:  # noqa: ANN001
+    """The cell at the row's label and the column (values may sit below a label that spans rows)."""
+    t, lab = found
+    cell = None
+    for row in range(lab.row, lab.last_row + 1):
+        cell = col_cell(col, t, row)
+        if cell is not None and cell is not lab and id(cell) not in header_cells:
+            break
+    if cell is None or cell is lab or id(cell) in header_cells:
+        h.reasons.append("no cell at this row and column")
+    else:
+        h.cell, h.raw = cell, strip_hint(cell.text, hint)
+        h.label_score = min(score, col.score)
