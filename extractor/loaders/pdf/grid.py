@@ -13,11 +13,7 @@ from dataclasses import dataclass, field
 
 from ...ir import Cell, Table
 from .chars import Ch, Line, Para, chars_to_lines, lines_to_paragraphs
-
-SNAP = 3.0  # pt: ruling lines closer than this are one line
-MIN_EDGE = 3.0  # pt: shorter ruling segments are ignored
-GRID_TOL = 1.5  # pt: cell boundaries closer than this are one grid line
-MIN_BOX_W, MIN_BOX_H = 20.0, 10.0  # a lone rectangle smaller than this is not a table (tick boxes, underlines)
+from .settings import DEFAULT_GRID, GridSettings
 
 
 @dataclass
@@ -35,7 +31,7 @@ class PTable:
     cont: bool = False  # a nested table at the top of the lower part of a split cell
 
 
-def _cluster(values: list[float], tol: float = GRID_TOL) -> list[float]:
+def _cluster(values: list[float], tol: float) -> list[float]:
     out: list[float] = []
     for v in sorted(values):
         if out and v - out[-1] <= tol:
@@ -54,16 +50,17 @@ def nearest_line(xs: list[float], v: float) -> int:
     return i if xs[i] - v < v - xs[i - 1] else i - 1
 
 
-def find_tables(edges: list[dict], page_no: int) -> list[PTable]:
+def find_tables(edges: list[dict], page_no: int, settings: GridSettings = DEFAULT_GRID) -> list[PTable]:
     """The tables drawn by a page's ruling ``edges`` (pdfplumber edge dicts), nested tables linked to their cell."""
     from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
 
-    edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= 1]
+    s = settings
+    edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= s.edge_min_length_prefilter]
     if not edges:
         return []
-    edges = merge_edges(edges, SNAP, SNAP, SNAP, SNAP)
-    edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= MIN_EDGE]
-    inter = edges_to_intersections(edges, SNAP, SNAP)
+    edges = merge_edges(edges, s.snap_tolerance, s.snap_tolerance, s.join_tolerance, s.join_tolerance)
+    edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= s.edge_min_length]
+    inter = edges_to_intersections(edges, s.intersection_tolerance, s.intersection_tolerance)
     boxes = intersections_to_cells(inter)
     if not boxes:
         return []
@@ -91,10 +88,10 @@ def find_tables(edges: list[dict], page_no: int) -> list[PTable]:
     for cells in groups.values():
         if len(cells) == 1:
             x0, t, x1, b = cells[0]
-            if x1 - x0 < MIN_BOX_W or b - t < MIN_BOX_H:
+            if x1 - x0 < s.min_box_width or b - t < s.min_box_height:
                 continue
-        xs = _cluster([v for c in cells for v in (c[0], c[2])])
-        ys = _cluster([v for c in cells for v in (c[1], c[3])])
+        xs = _cluster([v for c in cells for v in (c[0], c[2])], s.grid_tolerance)
+        ys = _cluster([v for c in cells for v in (c[1], c[3])], s.grid_tolerance)
         out: list[Cell] = []
         grid: list[list[Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
         for (x0, t, x1, b) in sorted(cells, key=lambda c: (c[1], c[0])):
@@ -141,18 +138,19 @@ def find_tables(edges: list[dict], page_no: int) -> list[PTable]:
         tables.append(PTable(xs, ys, out, bbox, page_no, grid))
     # nesting: a table inside a cell of another is that cell's nested table
     tables.sort(key=lambda t: (t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]))
+    e = s.nest_slack
     for i, small in enumerate(tables):
         x0, t, x1, b = small.bbox
         best: tuple[float, PTable, Cell] | None = None
         for big in tables[i + 1:]:
             bx0, bt, bx1, bb = big.bbox
-            if not (bx0 <= x0 + 0.5 and x1 <= bx1 + 0.5 and bt <= t + 0.5 and b <= bb + 0.5):
+            if not (bx0 <= x0 + e and x1 <= bx1 + e and bt <= t + e and b <= bb + e):
                 continue
             cell = _cell_at(big, (x0 + x1) / 2, (t + b) / 2)
             if cell is None:
                 continue
             cx0, ct, cx1, cb = cell.bbox
-            if cx0 <= x0 + 0.5 and x1 <= cx1 + 0.5 and ct <= t + 0.5 and b <= cb + 0.5:
+            if cx0 <= x0 + e and x1 <= cx1 + e and ct <= t + e and b <= cb + e:
                 area = (cx1 - cx0) * (cb - ct)
                 if best is None or area < best[0]:
                     best = (area, big, cell)
@@ -205,19 +203,19 @@ def row_cells(t: PTable, r: int) -> list[Cell]:
     return out
 
 
-def cell_pad(cell: Cell, lines: list[Line]) -> float:
+def cell_pad(cell: Cell, lines: list[Line], settings: GridSettings = DEFAULT_GRID) -> float:
     """The cell's inner margin: where its left-most line starts (at most Word's usual 0.19 cm)."""
-    return min(max(min(l.x0 for l in lines) - cell.bbox[0], 1.0), 5.8)
+    return min(max(min(l.x0 for l in lines) - cell.bbox[0], settings.cell_pad_min), settings.cell_pad_max)
 
 
-def cell_text(cell: Cell, chars: list[Ch]) -> tuple[str, list[Para]]:
+def cell_text(cell: Cell, chars: list[Ch], settings: GridSettings = DEFAULT_GRID) -> tuple[str, list[Para]]:
     """A cell's text from its characters (paragraphs joined with newlines) and the paragraphs; doubtful
     characters make the cell doubtful (:func:`doubt`)."""
     lines = chars_to_lines(chars)
     if not lines:
         return "", []
     doubt(cell, [c for ln in lines for c in ln.chars])
-    pad = cell_pad(cell, lines)
+    pad = cell_pad(cell, lines, settings)
     paras = lines_to_paragraphs(lines, cell.bbox[2] - pad, cell.bbox[2] - cell.bbox[0] - 2 * pad)
     paras[-1].box = (cell.bbox, len(lines))  # where the text ended, for the check of clipped boxes
     return "\n".join(p.text for p in paras), paras

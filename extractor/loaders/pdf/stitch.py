@@ -10,9 +10,9 @@ import re
 
 from ...ir import Cell, Table
 from .chars import first_token_width, fills, join_wrapped
-from .grid import PTable, nearest_line, cell_pad, row_cells, to_ir
+from .grid import PTable, cell_pad, nearest_line, row_cells, to_ir
+from .settings import DEFAULT_GRID, GridSettings
 
-MAX_SPLIT_GAP = 30.0  # pt: a row split by a page break leaves less than this free at the page bottom
 # a row whose label column is empty below is a split row when at least this many other cells, filled above and
 # below, all ran to their cells' edges above (the text did not fit: it goes on below)
 MIN_RAN_CELLS = 3
@@ -22,21 +22,22 @@ _GOES_ON = re.compile(r"^[（(]\s*(注|备注|说明|需|含|包括|不含|如|�
 _FILL_LABEL = re.compile(r"^\s*([^：:\n]{1,8})[：:]")
 
 
-def _close(a: float, b: float, tol: float = 2.5) -> bool:
+def _close(a: float, b: float, tol: float = DEFAULT_GRID.edge_tolerance) -> bool:
     return abs(a - b) <= tol
 
 
-def _subset(xs: list[float], of: list[float], tol: float = 2.5) -> bool:
+def _subset(xs: list[float], of: list[float], tol: float = DEFAULT_GRID.edge_tolerance) -> bool:
     return all(any(_close(x, y, tol) for y in of) for x in xs)
 
 
-def continues(first: PTable, prev: PTable, nxt: PTable, body_top: float) -> bool:
+def continues(first: PTable, prev: PTable, nxt: PTable, body_top: float, settings: GridSettings = DEFAULT_GRID) -> bool:
     """Does ``nxt`` (at the top of a page) go on with the table whose parts so far are ``first`` … ``prev``?"""
-    if not (_close(prev.bbox[0], nxt.bbox[0]) and _close(prev.bbox[2], nxt.bbox[2])):
+    tol = settings.edge_tolerance
+    if not (_close(prev.bbox[0], nxt.bbox[0], tol) and _close(prev.bbox[2], nxt.bbox[2], tol)):
         return False
-    if nxt.bbox[1] > body_top + 8:
+    if nxt.bbox[1] > body_top + settings.continuation_top:
         return False  # something (an empty paragraph) stands above it: a new table
-    if not _compatible(prev, nxt):
+    if not _compatible(prev, nxt, tol):
         return False
     head = row_cells(nxt, 0)
     if len(head) == 1 and head[0].colspan == len(nxt.xs) - 1 > 1 and len(nxt.ys) > 2:
@@ -62,15 +63,15 @@ def _goes_on_fill(a: Cell, b: Cell) -> bool:
         and f"{mb.group(1)}:" not in a.text
 
 
-def _compatible(prev: PTable, nxt: PTable) -> bool:
-    return _subset(nxt.xs, prev.xs) or _subset(prev.xs, nxt.xs) or len(nxt.xs) == len(prev.xs)
+def _compatible(prev: PTable, nxt: PTable, tol: float = DEFAULT_GRID.edge_tolerance) -> bool:
+    return _subset(nxt.xs, prev.xs, tol) or _subset(prev.xs, nxt.xs, tol) or len(nxt.xs) == len(prev.xs)
 
 
 def _canon(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
-def _header_rows(first: PTable, nxt: PTable) -> int:
+def _header_rows(first: PTable, nxt: PTable, tol: float) -> int:
     """How many top rows of ``nxt`` repeat a block of rows near the top of ``first`` (a repeated table
     header, possibly several rows with merged cells)."""
     def block(t: PTable, start: int, k: int):
@@ -81,7 +82,7 @@ def _header_rows(first: PTable, nxt: PTable) -> int:
 
     def same(a, b) -> bool:
         # a repeated header may be drawn clipped (LibreOffice): its text a prefix of the first one's
-        if len(a) != len(b) or not all(x[0] == y[0] and x[3] == y[3] and _close(x[1], y[1]) and _close(x[2], y[2])
+        if len(a) != len(b) or not all(x[0] == y[0] and x[3] == y[3] and _close(x[1], y[1], tol) and _close(x[2], y[2], tol)
                                        for x, y in zip(a, b)):
             return False
         if not all(x[4].startswith(y[4]) or y[4].startswith(x[4]) for x, y in zip(a, b)):
@@ -106,7 +107,8 @@ def _header_rows(first: PTable, nxt: PTable) -> int:
 class Stitcher:
     """Builds the merged grid of a table that continues over several pages."""
 
-    def __init__(self, first: PTable, paras: dict, body_bottom: float):
+    def __init__(self, first: PTable, paras: dict, body_bottom: float, settings: GridSettings = DEFAULT_GRID):
+        self.settings = settings
         self.parts: list[PTable] = [first]
         self.paras = paras
         self.body_bottom = body_bottom
@@ -115,7 +117,7 @@ class Stitcher:
 
     def add(self, nxt: PTable) -> None:
         prev = self.parts[-1]
-        drop = _header_rows(self.parts[0], nxt)
+        drop = _header_rows(self.parts[0], nxt, self.settings.edge_tolerance)
         if drop:
             keep = [c for c in nxt.cells if c.row >= drop]
             for c in keep:
@@ -138,21 +140,22 @@ class Stitcher:
         Otherwise a merged label column may go on (its cell cut by the page break): the label cell above
         absorbs the label cell below.
         """
+        tol = self.settings.edge_tolerance
         last = len(prev.ys) - 2
         r0 = row_cells(prev, last)
         r1 = row_cells(nxt, 0)
-        if not r0 or not r1 or any(c.row != 0 for c in r1) or not _close(r1[0].bbox[0], r0[0].bbox[0]):
+        if not r0 or not r1 or any(c.row != 0 for c in r1) or not _close(r1[0].bbox[0], r0[0].bbox[0], tol):
             return {}, False
-        same_layout = len(r0) == len(r1) and all(_close(a.bbox[0], b.bbox[0]) and _close(a.bbox[2], b.bbox[2])
+        same_layout = len(r0) == len(r1) and all(_close(a.bbox[0], b.bbox[0], tol) and _close(a.bbox[2], b.bbox[2], tol)
                                                  for a, b in zip(r0, r1))
         refine = False
         if not same_layout:
             # the lower part may be finer: a header row cut by the page break, whose cell spanning two
             # columns shows the next header row's two cells at once. Compare the cells that line up.
-            under = [[b for b in r1 if b.bbox[0] >= a.bbox[0] - 2.5 and b.bbox[2] <= a.bbox[2] + 2.5] for a in r0]
+            under = [[b for b in r1 if b.bbox[0] >= a.bbox[0] - tol and b.bbox[2] <= a.bbox[2] + tol] for a in r0]
             if all(under) and sum(len(u) for u in under) == len(r1) and any(len(u) > 1 for u in under):
                 pairs = [(a, u[0]) for a, u in zip(r0, under)
-                         if len(u) == 1 and _close(a.bbox[0], u[0].bbox[0]) and _close(a.bbox[2], u[0].bbox[2])]
+                         if len(u) == 1 and _close(a.bbox[0], u[0].bbox[0], tol) and _close(a.bbox[2], u[0].bbox[2], tol)]
                 if pairs and pairs[0][0] is r0[0]:
                     refine = True
                     r0, r1 = [a for a, _ in pairs], [b for _, b in pairs]
@@ -160,7 +163,7 @@ class Stitcher:
         filled1 = [bool(c.text.strip()) for c in r1]
         split = False
         label_join = False
-        if (same_layout or refine) and any(filled1) and gap <= MAX_SPLIT_GAP:
+        if (same_layout or refine) and any(filled1) and gap <= self.settings.max_split_gap:
             wraps = [f0 and f1 and self._wrapped(a, b) for a, b, f0, f1 in zip(r0, r1, filled0, filled1)]
             # cells filled above and empty below: short cells (a number, 序号) that did not need the next page
             emptied = [i for i, (f0, f1) in enumerate(zip(filled0, filled1)) if f0 and not f1]
@@ -214,7 +217,7 @@ class Stitcher:
             self.paras[id(a)] = self.paras.get(id(b), [])
             return {id(b): a}, False
         # the label column continues (a vertically merged cell cut by the page break)
-        if not b.text.strip() and a.text.strip() and any(filled1) and _close(a.bbox[2], b.bbox[2]):
+        if not b.text.strip() and a.text.strip() and any(filled1) and _close(a.bbox[2], b.bbox[2], tol):
             return {id(b): a}, False
         return {}, False
 
@@ -227,21 +230,23 @@ class Stitcher:
         if not kids:
             return
         for ch in kids:
-            ch.cont = ch.bbox[1] - b.bbox[1] < 12
+            ch.cont = ch.bbox[1] - b.bbox[1] < self.settings.nested_continuation_top
             ch.parent = a
 
     def _nested(self, kids: list[PTable]) -> list[Table]:
         """The nested tables of one cell, those continued from the part above stitched on."""
+        s = self.settings
+        tol = s.edge_tolerance
         groups: list[Stitcher] = []
         for k in kids:
             if groups and k.cont:
                 g = groups[-1]
                 last = g.parts[-1]
-                if _close(last.bbox[0], k.bbox[0]) and _close(last.bbox[2], k.bbox[2]) and _compatible(last, k):
-                    g.body_bottom = last.bbox[3] + 5.0  # inside a cell: no page-end evidence, text rules only
+                if _close(last.bbox[0], k.bbox[0], tol) and _close(last.bbox[2], k.bbox[2], tol) and _compatible(last, k, tol):
+                    g.body_bottom = last.bbox[3] + s.nested_bottom  # inside a cell: no page-end evidence, text rules only
                     g.add(k)
                     continue
-            groups.append(Stitcher(k, self.paras, k.bbox[3] + 5.0))
+            groups.append(Stitcher(k, self.paras, k.bbox[3] + s.nested_bottom, s))
         return [g.table() if len(g.parts) > 1 else to_ir(g.parts[0]) for g in groups]
 
     def _wrapped(self, a: Cell, b: Cell, strong: bool = False) -> bool:
@@ -251,7 +256,7 @@ class Stitcher:
         if not pa or not pb:
             return False
         la, lb = pa[-1].lines[-1], pb[0].lines[0]
-        pad = cell_pad(a, [l for p in pa for l in p.lines])
+        pad = cell_pad(a, [l for p in pa for l in p.lines], self.settings)
         if strong:
             ca = [c for c in la.chars if c.text.strip()]
             cb = [c for c in lb.chars if c.text.strip()]
@@ -269,12 +274,13 @@ class Stitcher:
 
     def table(self) -> Table:
         ref = self.parts[0].xs
-        aligned = [align_columns(ref, p.xs) for p in self.parts]
+        tol = self.settings.edge_tolerance
+        aligned = [align_columns(ref, p.xs, tol) for p in self.parts]
         xs = list(ref)
         for p, snap in zip(self.parts[1:], aligned[1:]):
             if snap is None:
                 for x in p.xs:
-                    if not any(_close(x, y) for y in xs):
+                    if not any(_close(x, y, tol) for y in xs):
                         xs = sorted(xs + [x])
         cells: list[Cell] = []
         n_rows = 0
@@ -301,7 +307,7 @@ class Stitcher:
         return Table(n_rows=n_rows, n_cols=len(xs) - 1, cells=cells, page=first.page, bbox=first.bbox)
 
 
-def align_columns(ref: list[float], xs: list[float], tol: float = 2.5):
+def align_columns(ref: list[float], xs: list[float], tol: float = DEFAULT_GRID.edge_tolerance):
     """Map the column lines ``xs`` of a continuation onto the lines ``ref`` of the table above, or ``None``.
 
     Lines that already coincide (within ``tol`` pt) need no mapping, nor does a finer or coarser part whose
