@@ -678,3 +678,21 @@ def test_narrative_in_a_writing_box_under_a_title_row():
     m = mapped(d, tmap(sec))
     (t,) = m.texts
     assert t.text == "打造国内领先的陶瓷产业集群。" and t.limit == 50 and t.heading == "八、发展规划（50字以内）"
+
+
+SAME_ROWS = {"table": "三、企业情况", "layout": "grid", "columns": [{"label": "2023年"}],
+             "rows": [{"id": "a", "label": "企业数量"}, {"id": "b", "label": "企业数量"}]}
+
+
+def test_grid_rows_the_map_lists_twice_take_the_printed_rows_in_order():
+    m = mapped(doc("三、企业情况", table([["类别", "2023年"], ["企业数量", "1"], ["企业数量", "2"]])), tmap(SAME_ROWS))
+    assert (one(m, "a", "2023年").raw, one(m, "b", "2023年").raw) == ("1", "2")
+    assert not one(m, "a", "2023年").reasons and not one(m, "b", "2023年").reasons
+
+
+def test_grid_row_printed_fewer_times_than_the_map_lists_it_is_doubted():
+    m = mapped(doc("三、企业情况", table([["类别", "2023年"], ["企业数量", "1"]])), tmap(SAME_ROWS))
+    a = one(m, "a", "2023年")
+    assert a.raw == "1" and any("found 1 times" in r for r in a.reasons)
+    b = one(m, "b", "2023年")
+    assert b.raw is None and any("not found" in r for r in b.reasons)

@@ -19,8 +19,12 @@ def grid_hits(sc: Scope, s: GridSection) -> list[Hit]:
     cols, creasons = find_columns(sc.pool(), s.columns)
     header_cells = {id(c.cell) for c in cols if c}
     hits: list[Hit] = []
+    seen: dict[str, int] = {}
     for r in s.rows:
-        found, score, reasons = locate_one(sc, r.label, 1)
+        # rows the map lists twice under one label (two 企业数量 rows) take that label's printed rows in order
+        seen[r.label] = seen.get(r.label, 0) + 1
+        twins = sum(1 for x in s.rows if x.label == r.label)
+        found, score, reasons = locate_one(sc, r.label, seen[r.label], twins)
         for spec, col in zip(s.columns, cols):
             if r.columns is not None and spec.label not in r.columns:
                 continue
