@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from extractor.ir import Cell
 from extractor.loaders.pdf.grid import PTable
-from extractor.loaders.pdf.stitch import Stitcher, _compatible, align_columns
+from extractor.loaders.pdf.stitch import CellText, Stitcher, _compatible, align_columns
 
 
 def _part(xs: list[float], rows: list[list[str]], top: float, page: int) -> PTable:
@@ -29,7 +29,7 @@ HEAD = ["指标", "2022年", "2023年", "2024年"]
 def _stitched(xs2: list[float]):
     first = _part([50, 250, 350, 450, 550], [HEAD, ["产值", "1.1", "1.2", "1.3"]], 600, 1)
     # bottom of page 1 far below the table: the next part starts a new row (no split row)
-    st = Stitcher(first, {}, body_bottom=790)
+    st = Stitcher(first, CellText({}), body_bottom=790)
     st.add(_part(xs2, [["税金", "2.1", "2.2", "2.3"]], 72, 2))
     t = st.table()
     header = {c.text: c.col for c in t.cells if c.row == 0}
@@ -74,12 +74,12 @@ from extractor.loaders.pdf.stitch import SPLIT_DOUBT  # noqa: E402
 from extractor.validate import OK_CONFIDENCE  # noqa: E402
 
 
-class _Ran(Stitcher):
-    """A stitcher whose text-wrap evidence is given: ``ran`` holds the texts (above) that ran to their edge."""
+class _Ran(CellText):
+    """Text-wrap evidence given: ``ran`` holds the texts (above) that ran to their edge."""
 
     ran: set[str] = set()
 
-    def _wrapped(self, a, b, strong=False):  # noqa: ANN001
+    def wrapped(self, a, b, strong=False):  # noqa: ANN001
         return not strong and a.text in self.ran
 
 
@@ -92,8 +92,9 @@ def _list_parts(n: int):
 
 def _run(n: int, ran: set[str]):
     first, nxt = _list_parts(n)
-    st = _Ran(first, {}, body_bottom=first.bbox[3])  # the row touches the foot of the page
-    st.ran = ran
+    text = _Ran({})
+    text.ran = ran
+    st = Stitcher(first, text, body_bottom=first.bbox[3])  # the row touches the foot of the page
     st.add(nxt)
     return st.table()
 

@@ -13,7 +13,7 @@ from ...ir import Document, Paragraph, Table
 from .chars import PUNCT, SENTENCE_END, Para, first_token_width, join_wrapped, lines_to_paragraphs
 from .grid import PTable, to_ir, doubt
 from .page import PageContent, drop_running_lines
-from .stitch import continues, Stitcher
+from .stitch import CellText, Stitcher, continuation_of
 
 
 def page_ranges(pages: list[int]) -> str:
@@ -80,10 +80,10 @@ def build_document(path: Path, pages: list[PageContent], notes: list[str] | None
             if isinstance(it, PTable):
                 at_top = k == 0 and prev_page is not None and prev_page.number == p.number - 1
                 if (at_top and stitch is not None and blocks and blocks[-1] is stitch
-                        and continues(stitch.parts[0], stitch.parts[-1], it, _page_top(p, body_top))):
+                        and continuation_of(stitch.parts[0], stitch.parts[-1], it, _page_top(p, body_top))):
                     stitch.add(it)
                     continue
-                stitch = Stitcher(it, paras, body_bottom.get((round(p.width), round(p.height)), p.height))
+                stitch = Stitcher(it, CellText(paras), body_bottom.get((round(p.width), round(p.height)), p.height))
                 blocks.append(stitch)
             else:
                 prev = blocks[-1] if blocks else None

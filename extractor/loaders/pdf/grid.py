@@ -51,20 +51,44 @@ def nearest_line(xs: list[float], v: float) -> int:
 
 
 def find_tables(edges: list[dict], page_no: int, settings: GridSettings = DEFAULT_GRID) -> list[PTable]:
-    """The tables drawn by a page's ruling ``edges`` (pdfplumber edge dicts), nested tables linked to their cell."""
-    from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
+    """The tables drawn by a page's ruling ``edges`` (pdfplumber edge dicts), nested tables linked to their cell,
+    top to bottom."""
+    boxes = lines_to_cells(edges_to_lines(edges, settings), settings)
+    tables = [t for group in cells_to_groups(boxes) if (t := group_to_table(group, page_no, settings)) is not None]
+    tables_to_nesting(tables, settings)
+    tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    return tables
+
+
+def _length(e: dict) -> float:
+    return e["height"] if e["orientation"] == "v" else e["width"]
+
+
+def edges_to_lines(edges: list[dict], settings: GridSettings = DEFAULT_GRID) -> list[dict]:
+    """Ruling segments → ruling lines: tiny segments dropped, the rest snapped and joined (pdfplumber's
+    ``merge_edges``), lines still too short dropped."""
+    from pdfplumber.table import merge_edges
 
     s = settings
-    edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= s.edge_min_length_prefilter]
+    edges = [e for e in edges if _length(e) >= s.edge_min_length_prefilter]
     if not edges:
         return []
     edges = merge_edges(edges, s.snap_tolerance, s.snap_tolerance, s.join_tolerance, s.join_tolerance)
-    edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"]) >= s.edge_min_length]
-    inter = edges_to_intersections(edges, s.intersection_tolerance, s.intersection_tolerance)
-    boxes = intersections_to_cells(inter)
-    if not boxes:
+    return [e for e in edges if _length(e) >= s.edge_min_length]
+
+
+def lines_to_cells(lines: list[dict], settings: GridSettings = DEFAULT_GRID) -> list[tuple]:
+    """Ruling lines → the smallest boxes (x0, top, x1, bottom) with a corner at four of their intersections."""
+    from pdfplumber.table import edges_to_intersections, intersections_to_cells
+
+    if not lines:
         return []
-    # group cells sharing a corner (union-find)
+    tol = settings.intersection_tolerance
+    return intersections_to_cells(edges_to_intersections(lines, tol, tol))
+
+
+def cells_to_groups(boxes: list[tuple]) -> list[list[tuple]]:
+    """Boxes → groups of boxes sharing corners (one group per table), in the order of their first box."""
     parent = list(range(len(boxes)))
 
     def find(i: int) -> int:
@@ -84,81 +108,121 @@ def find_tables(edges: list[dict], page_no: int, settings: GridSettings = DEFAUL
     groups: dict[int, list[tuple]] = {}
     for i, bx in enumerate(boxes):
         groups.setdefault(find(i), []).append(bx)
-    tables = []
-    for cells in groups.values():
-        if len(cells) == 1:
-            x0, t, x1, b = cells[0]
-            if x1 - x0 < s.min_box_width or b - t < s.min_box_height:
+    return list(groups.values())
+
+
+def group_to_table(boxes: list[tuple], page_no: int, settings: GridSettings = DEFAULT_GRID) -> PTable | None:
+    """One group of boxes → a table: its grid lines, cells with their spans, holes filled; ``None`` for a lone
+    box too small to be a table (a tick box, an underline)."""
+    s = settings
+    if len(boxes) == 1:
+        x0, t, x1, b = boxes[0]
+        if x1 - x0 < s.min_box_width or b - t < s.min_box_height:
+            return None
+    xs = _cluster([v for c in boxes for v in (c[0], c[2])], s.grid_tolerance)
+    ys = _cluster([v for c in boxes for v in (c[1], c[3])], s.grid_tolerance)
+    cells, grid = boxes_to_grid(boxes, xs, ys, page_no)
+    cells += holes_to_cells(grid, xs, ys, page_no)
+    cells.sort(key=lambda c: (c.row, c.col))
+    bbox = (round(xs[0], 2), round(ys[0], 2), round(xs[-1], 2), round(ys[-1], 2))
+    return PTable(xs, ys, cells, bbox, page_no, grid)
+
+
+def _place(grid: list[list[Cell | None]], cell: Cell) -> None:
+    for r in range(cell.row, cell.row + cell.rowspan):
+        for k in range(cell.col, cell.col + cell.colspan):
+            grid[r][k] = cell
+
+
+def boxes_to_grid(boxes: list[tuple], xs: list[float], ys: list[float],
+                  page_no: int) -> tuple[list[Cell], list[list[Cell | None]]]:
+    """Boxes → cells on the grid lines ``xs`` × ``ys`` (top to bottom, left to right), and the grid of the cell
+    covering each position (``None``: a hole). A box overlapping one placed before (an inner partial line) is
+    dropped."""
+    cells: list[Cell] = []
+    grid: list[list[Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    for (x0, t, x1, b) in sorted(boxes, key=lambda c: (c[1], c[0])):
+        c0, c1, r0, r1 = nearest_line(xs, x0), nearest_line(xs, x1), nearest_line(ys, t), nearest_line(ys, b)
+        if c1 <= c0 or r1 <= r0:
+            continue
+        if any(grid[r][k] is not None for r in range(r0, r1) for k in range(c0, c1)):
+            continue  # overlapping cell (an inner partial line): keep the first
+        cell = Cell(row=r0, col=c0, rowspan=r1 - r0, colspan=c1 - c0, page=page_no,
+                    bbox=(round(x0, 2), round(t, 2), round(x1, 2), round(b, 2)))
+        cells.append(cell)
+        _place(grid, cell)
+    return cells, grid
+
+
+def holes_to_cells(grid: list[list[Cell | None]], xs: list[float], ys: list[float], page_no: int) -> list[Cell]:
+    """Holes of the grid (a border missing on one side) → cells: each run of uncovered positions in a row is one
+    cell, unless a label column left open at the bottom goes on (:func:`_open_label`). Fills ``grid``."""
+    out: list[Cell] = []
+    for r, row in enumerate(grid):
+        k = 0
+        while k < len(row):
+            if row[k] is not None:
+                k += 1
                 continue
-        xs = _cluster([v for c in cells for v in (c[0], c[2])], s.grid_tolerance)
-        ys = _cluster([v for c in cells for v in (c[1], c[3])], s.grid_tolerance)
-        out: list[Cell] = []
-        grid: list[list[Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
-        for (x0, t, x1, b) in sorted(cells, key=lambda c: (c[1], c[0])):
-            c0, c1, r0, r1 = nearest_line(xs, x0), nearest_line(xs, x1), nearest_line(ys, t), nearest_line(ys, b)
-            if c1 <= c0 or r1 <= r0:
-                continue
-            if any(grid[r][k] is not None for r in range(r0, r1) for k in range(c0, c1)):
-                continue  # overlapping cell (an inner partial line): keep the first
-            cell = Cell(row=r0, col=c0, rowspan=r1 - r0, colspan=c1 - c0, page=page_no,
-                        bbox=(round(x0, 2), round(t, 2), round(x1, 2), round(b, 2)))
-            out.append(cell)
-            for r in range(r0, r1):
-                for k in range(c0, c1):
-                    grid[r][k] = cell
-        # holes (a border missing on one side): give each run of uncovered positions in a row one cell
-        for r, row in enumerate(grid):
-            k = 0
-            while k < len(row):
-                if row[k] is None:
-                    k1 = k
-                    while k1 < len(row) and row[k1] is None:
-                        k1 += 1
-                    above = grid[r - 1][k] if r > 0 else None
-                    if (k == 0 and above is not None and above.col == 0 and above.colspan == k1
-                            and all(grid[rr][0] is None for rr in range(r, len(grid)))):
-                        # the label column ends open at the bottom (LibreOffice draws a merged label that
-                        # runs to the table's last row without its last part): the label goes on
-                        above.rowspan = len(grid) - above.row
-                        for rr in range(r, len(grid)):
-                            for j in range(k, k1):
-                                grid[rr][j] = above
-                        k = k1
-                        continue
-                    cell = Cell(row=r, col=k, colspan=k1 - k, page=page_no,
-                                bbox=(round(xs[k], 2), round(ys[r], 2), round(xs[k1], 2), round(ys[r + 1], 2)))
-                    out.append(cell)
-                    for j in range(k, k1):
-                        row[j] = cell
-                    k = k1
-                else:
-                    k += 1
-        out.sort(key=lambda c: (c.row, c.col))
-        bbox = (round(xs[0], 2), round(ys[0], 2), round(xs[-1], 2), round(ys[-1], 2))
-        tables.append(PTable(xs, ys, out, bbox, page_no, grid))
-    # nesting: a table inside a cell of another is that cell's nested table
+            k1 = k
+            while k1 < len(row) and row[k1] is None:
+                k1 += 1
+            if not _open_label(grid, r, k, k1):
+                cell = Cell(row=r, col=k, colspan=k1 - k, page=page_no,
+                            bbox=(round(xs[k], 2), round(ys[r], 2), round(xs[k1], 2), round(ys[r + 1], 2)))
+                out.append(cell)
+                _place(grid, cell)
+            k = k1
+    return out
+
+
+def _open_label(grid: list[list[Cell | None]], r: int, k: int, k1: int) -> bool:
+    """The label column ends open at the bottom (LibreOffice draws a merged label that runs to the table's last
+    row without its last part): the label cell above the hole at row ``r``, columns ``k`` … ``k1``, goes on to
+    the last row. Fills ``grid``; ``False`` when the hole is no such thing."""
+    above = grid[r - 1][k] if r > 0 else None
+    if not (k == 0 and above is not None and above.col == 0 and above.colspan == k1
+            and all(grid[rr][0] is None for rr in range(r, len(grid)))):
+        return False
+    above.rowspan = len(grid) - above.row
+    for rr in range(r, len(grid)):
+        for j in range(k, k1):
+            grid[rr][j] = above
+    return True
+
+
+def tables_to_nesting(tables: list[PTable], settings: GridSettings = DEFAULT_GRID) -> None:
+    """A table lying inside a cell of another is that cell's nested table (the smallest such cell): sets its
+    ``parent`` and the enclosing table's ``children``. Sorts ``tables`` by area."""
     tables.sort(key=lambda t: (t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]))
-    e = s.nest_slack
     for i, small in enumerate(tables):
-        x0, t, x1, b = small.bbox
-        best: tuple[float, PTable, Cell] | None = None
-        for big in tables[i + 1:]:
-            bx0, bt, bx1, bb = big.bbox
-            if not (bx0 <= x0 + e and x1 <= bx1 + e and bt <= t + e and b <= bb + e):
-                continue
-            cell = _cell_at(big, (x0 + x1) / 2, (t + b) / 2)
-            if cell is None:
-                continue
-            cx0, ct, cx1, cb = cell.bbox
-            if cx0 <= x0 + e and x1 <= cx1 + e and ct <= t + e and b <= cb + e:
-                area = (cx1 - cx0) * (cb - ct)
-                if best is None or area < best[0]:
-                    best = (area, big, cell)
+        best = _enclosing_cell(small, tables[i + 1:], settings.nest_slack)
         if best is not None:
-            small.parent = best[2]
-            best[1].children.append(small)
-    tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
-    return tables
+            small.parent = best[1]
+            best[0].children.append(small)
+
+
+def _inside(box: tuple, outer: tuple, slack: float) -> bool:
+    x0, t, x1, b = box
+    ox0, ot, ox1, ob = outer
+    return ox0 <= x0 + slack and x1 <= ox1 + slack and ot <= t + slack and b <= ob + slack
+
+
+def _enclosing_cell(small: PTable, bigger: list[PTable], slack: float) -> tuple[PTable, Cell] | None:
+    """The smallest cell of a ``bigger`` table holding all of ``small``, with its table."""
+    x0, t, x1, b = small.bbox
+    best: tuple[float, PTable, Cell] | None = None
+    for big in bigger:
+        if not _inside(small.bbox, big.bbox, slack):
+            continue
+        cell = _cell_at(big, (x0 + x1) / 2, (t + b) / 2)
+        if cell is None or not _inside(small.bbox, cell.bbox, slack):
+            continue
+        cx0, ct, cx1, cb = cell.bbox
+        area = (cx1 - cx0) * (cb - ct)
+        if best is None or area < best[0]:
+            best = (area, big, cell)
+    return None if best is None else (best[1], best[2])
 
 
 def _cell_at(t: PTable, x: float, y: float) -> Cell | None:
