@@ -232,28 +232,22 @@ class Choice:
 
 
 def parse_checks(text: str, options: list[str]) -> Choice:
-    """Which options carry a tick. Options are matched longest-first on the text after each box glyph."""
+    """Which options carry a tick. Options are matched longest-first on the text after each box glyph
+    (``□是 ☑否``); when that finds fewer options than the text with each box *after* its option
+    (``是☑ 否□``, as some applicants re-type the line), the second reading is taken."""
     t = unicodedata.normalize("NFC", text)
-    segments: list[tuple[str, str]] = []  # (glyph, text up to the next glyph)
     idx = [i for i, ch in enumerate(t) if ch in BOXES and _is_box(t, i)]
-    for n, i in enumerate(idx):
-        end = idx[n + 1] if n + 1 < len(idx) else len(t)
-        segments.append((t[i], t[i + 1:end]))
     opts = sorted(options, key=lambda o: len(canon(o)), reverse=True)
-    chosen: set[str] = set()
-    seen: set[str] = set()
-    for glyph, seg in segments:
-        cs = canon(seg)
-        for o in opts:
-            co = canon(o)
-            if co and cs.startswith(co) and o not in seen:
-                seen.add(o)
-                if glyph in CHECKED:
-                    chosen.add(o)
-                break
+    after = [(t[i], t[i + 1:(idx[n + 1] if n + 1 < len(idx) else len(t))]) for n, i in enumerate(idx)]
+    before = [(t[i], t[(idx[n - 1] + 1 if n else 0):i]) for n, i in enumerate(idx)]
+    chosen, seen, stray = _ticked(after, opts, lambda seg, co: seg.startswith(co))
+    if len(seen) < len(options):
+        chosen2, seen2, stray2 = _ticked(before, opts, lambda seg, co: seg.endswith(co))
+        if len(seen2) > len(seen):
+            chosen, seen, stray = chosen2, seen2, stray2
     reasons: list[str] = []
     conf = 1.0
-    if not segments:
+    if not idx:
         # no box glyphs: the applicant may have deleted the unchosen options
         ct = canon(t)
         hits = [o for o in opts if canon(o) and canon(o) in ct]
@@ -264,7 +258,30 @@ def parse_checks(text: str, options: list[str]) -> Choice:
     elif len(seen) < len(options):
         reasons.append(f"options not found next to a box: {[o for o in options if o not in seen]}")
         conf = 0.8
-    return Choice([o for o in options if o in chosen], reasons, conf, len(segments))
+    if stray:  # a tick that goes with no option (□是 □否 √): the applicant meant one of them
+        reasons.append(f"{stray} tick(s) next to no option")
+        conf = min(conf, 0.8)
+    return Choice([o for o in options if o in chosen], reasons, conf, len(idx))
+
+
+def _ticked(segments: list[tuple[str, str]], opts: list[str], fits) -> tuple[set[str], set[str], int]:  # noqa: ANN001
+    """(ticked options, options found, ticks that go with no option) of ``segments`` (box glyph, the text
+    that goes with it); ``fits(canon text, canon option)`` says whether the option is that text's."""
+    chosen: set[str] = set()
+    seen: set[str] = set()
+    stray = 0
+    for glyph, seg in segments:
+        cs = canon(seg)
+        for o in opts:
+            co = canon(o)
+            if co and fits(cs, co) and o not in seen:
+                seen.add(o)
+                if glyph in CHECKED:
+                    chosen.add(o)
+                break
+        else:
+            stray += glyph in CHECKED
+    return chosen, seen, stray
 
 
 def _is_box(t: str, i: int) -> bool:

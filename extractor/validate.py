@@ -85,7 +85,7 @@ def _judge(hit: Hit, vtype: str, unit: str | None) -> tuple[Parsed, float, str]:
             p.value = ch.chosen[0] if ch.chosen else None
         else:
             p.value = ch.chosen
-        p.missing = not ch.chosen
+        p.missing = not ch.chosen and not ch.reasons  # nothing ticked, and nothing doubtful seen
     else:
         p = parse(hit.raw, vtype, unit)
     p.reasons = list(hit.reasons) + p.reasons

@@ -136,3 +136,19 @@ def test_canon_ignores_format_characters():
 
     assert canon("联\u200b系\u00ad人\ufeff") == canon("联系人")
     assert visible("a\u200c\u200db") == "ab" and visible("") == ""
+
+
+@pytest.mark.parametrize("text,chosen,doubt", [
+    ("□是 ☑否", ["否"], False),  # boxes before their options (the forms' own layout)
+    ("是☑ 否□", ["是"], False),  # re-typed with each box after its option
+    ("是√ 否□", ["是"], False),
+    ("是□ 否■", ["否"], False),
+    ("□是 □否 √", [], True),  # a tick that goes with no option: doubted, not "nothing ticked"
+    ("□是 □否", [], False),
+])
+def test_tick_boxes_before_or_after_their_options(text, chosen, doubt):
+    from extractor.normalize import parse_checks
+
+    got = parse_checks(text, ["是", "否"])
+    assert got.chosen == chosen
+    assert bool(got.reasons) == doubt and (got.confidence < 1.0) == doubt

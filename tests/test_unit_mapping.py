@@ -616,6 +616,14 @@ def test_ticks_without_boxes_read_from_the_remaining_text_with_doubt():
     assert "no tick boxes found; option read from the remaining text" in v.reasons
 
 
+def test_ticks_after_their_options_and_a_stray_tick():
+    fields, _, _ = validated(check_doc(restricted="是√ 否□", recognized="□是 □否 √"), tmap(CHECKS))
+    v = value(fields, "restricted")  # re-typed with each box after its option
+    assert (v.value, v.status, v.reasons) == ("是", "ok", [])
+    r = value(fields, "recognized")  # a tick next to no option: doubted, not "nothing ticked"
+    assert r.value is None and r.status == "review" and "1 tick(s) next to no option" in r.reasons
+
+
 # ================================================================ narratives
 GOALS = {"table": "五、发展目标（20字以内）", "layout": "narrative", "id": "goals",
          "guidance": ["（围绕产业规模设定清晰、可量化的发展目标）"]}
