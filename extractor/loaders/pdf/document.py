@@ -29,87 +29,16 @@ def page_ranges(pages: list[int]) -> str:
 
 
 def build_document(path: Path, pages: list[PageContent], notes: list[str] | None = None) -> Document:
+    """The pages of a PDF → the IR :class:`Document`; :class:`NeedsOCR` when no page has a text layer."""
     scanned = [p.number for p in pages if p.scanned]
     hidden = [p for p in pages if p.scan_reason]
-    if scanned and not any(p.has_text for p in pages):
-        if hidden:
-            raise NeedsOCR(f"needs OCR: {_hidden(hidden)}")
-        raise NeedsOCR(f"needs OCR: page{'s' if len(scanned) > 1 else ''} {page_ranges(scanned)} "
-                       f"{'have' if len(scanned) > 1 else 'has'} no text layer")
-    if not any(p.has_text for p in pages):
-        raise NeedsOCR("needs OCR: the PDF has no text layer")
+    _need_text_layer(pages, scanned, hidden)
     drop_running_lines(pages)
-    body_top: dict[tuple[int, int], float] = {}  # per page size: where the text area starts
-    body_bottom: dict[tuple[int, int], float] = {}  # ... and ends
-    lefts: dict[tuple[int, int], list[float]] = {}
-    rights: dict[tuple[int, int], list[float]] = {}
-    for p in pages:
-        key = (round(p.width), round(p.height))
-        for it in p.items:
-            if isinstance(it, PTable):
-                top, bottom = it.bbox[1], it.bbox[3]
-            else:
-                top, bottom = it[0].top, it[-1].bottom
-                lefts.setdefault(key, []).extend(l.x0 for l in it)
-                # where lines end, not counting punctuation hanging past the margin
-                rights.setdefault(key, []).extend(l.x1 for l in it if l.text[-1] not in PUNCT)
-            body_top[key] = min(body_top.get(key, top), top)
-            body_bottom[key] = max(body_bottom.get(key, bottom), bottom)
-    table_right: dict[tuple[int, int], float] = {}  # per page size: where tables end (they span the text area)
-    for key in body_top:
-        ends = sorted(it.bbox[2] for p in pages if (round(p.width), round(p.height)) == key
-                      for it in p.items if isinstance(it, PTable))
-        if ends:
-            table_right[key] = ends[len(ends) // 2]
-    for p in pages:
-        key = (round(p.width), round(p.height))
-        tabs = [it.bbox for it in p.items if isinstance(it, PTable)]
-        left = min(lefts.get(key) or [b[0] for b in tabs] or [0.0])
-        right = max(_margin(rights.get(key, [])) or 0.0, table_right.get(key, 0.0)) or p.width
-        p.items = [it if isinstance(it, PTable) else lines_to_paragraphs(it, right, left=left) for it in p.items]
-        p.items = [x for it in p.items for x in (it if isinstance(it, list) else [it])]
-        p.text_left, p.text_right = left, right
-    blocks: list = []
+    body_top, body_bottom = pages_to_paragraphs(pages)
     paras: dict = {}
     for p in pages:
         paras.update(p.last_paras)
-    stitch: Stitcher | None = None
-    prev_page = None
-    for p in pages:
-        for k, it in enumerate(p.items):
-            if isinstance(it, PTable):
-                at_top = k == 0 and prev_page is not None and prev_page.number == p.number - 1
-                if (at_top and stitch is not None and blocks and blocks[-1] is stitch
-                        and continuation_of(stitch.parts[0], stitch.parts[-1], it, _page_top(p, body_top))):
-                    stitch.add(it)
-                    continue
-                stitch = Stitcher(it, CellText(paras), body_bottom.get((round(p.width), round(p.height)), p.height))
-                blocks.append(stitch)
-            else:
-                prev = blocks[-1] if blocks else None
-                if (k == 0 and isinstance(prev, Para) and prev_page is not None and prev_page.items
-                        and prev_page.items[-1] is prev and _wraps_page(prev, it, prev_page)):
-                    prev.text = join_wrapped(prev.text, it.text, prev_page.text_right - prev.lines[-1].x1, it.size)
-                    prev.lines.extend(it.lines)
-                    continue
-                setattr(it, "page", p.number)
-                blocks.append(it)
-        prev_page = p
-    out: list[Paragraph | Table] = []
-    for b in blocks:
-        if isinstance(b, Stitcher):
-            if len(b.parts) > 1:
-                cells = [c for part in b.parts for c in part.cells]
-                t = b.table()
-                _carry_doubt(cells, t)
-                out.append(t)
-            else:
-                out.append(to_ir(b.parts[0]))
-        else:
-            para = Paragraph(text=b.text, page=b.page, bbox=(round(b.x0, 2), round(b.top, 2),
-                                                             round(b.x1, 2), round(b.bottom, 2)))
-            doubt(para, [c for ln in b.lines for c in ln.chars])
-            out.append(para)
+    out = blocks_to_ir(pages_to_blocks(pages, CellText(paras), body_top, body_bottom))
     for b in out:
         if isinstance(b, Table):
             for t in b.walk():
@@ -125,6 +54,109 @@ def build_document(path: Path, pages: list[PageContent], notes: list[str] | None
             doc.warnings.append(f"read as scans: {_hidden(hidden)}")
     doc.warnings += notes or []
     return doc
+
+
+def _need_text_layer(pages: list[PageContent], scanned: list[int], hidden: list[PageContent]) -> None:
+    """:class:`NeedsOCR` when no page has a text layer, naming the scanned pages and why."""
+    if scanned and not any(p.has_text for p in pages):
+        if hidden:
+            raise NeedsOCR(f"needs OCR: {_hidden(hidden)}")
+        raise NeedsOCR(f"needs OCR: page{'s' if len(scanned) > 1 else ''} {page_ranges(scanned)} "
+                       f"{'have' if len(scanned) > 1 else 'has'} no text layer")
+    if not any(p.has_text for p in pages):
+        raise NeedsOCR("needs OCR: the PDF has no text layer")
+
+
+Size = tuple[int, int]  # a page size (pt, rounded): the text area is found per page size
+
+
+def _size(p: PageContent) -> Size:
+    return (round(p.width), round(p.height))
+
+
+def pages_to_paragraphs(pages: list[PageContent]) -> tuple[dict[Size, float], dict[Size, float]]:
+    """Find the text area of each page size and turn each page's loose lines into paragraphs (``items``;
+    ``text_left`` / ``text_right`` set). Returns where the text area starts and ends, per page size."""
+    body_top: dict[Size, float] = {}  # per page size: where the text area starts
+    body_bottom: dict[Size, float] = {}  # ... and ends
+    lefts: dict[Size, list[float]] = {}
+    rights: dict[Size, list[float]] = {}
+    for p in pages:
+        key = _size(p)
+        for it in p.items:
+            if isinstance(it, PTable):
+                top, bottom = it.bbox[1], it.bbox[3]
+            else:
+                top, bottom = it[0].top, it[-1].bottom
+                lefts.setdefault(key, []).extend(l.x0 for l in it)
+                # where lines end, not counting punctuation hanging past the margin
+                rights.setdefault(key, []).extend(l.x1 for l in it if l.text[-1] not in PUNCT)
+            body_top[key] = min(body_top.get(key, top), top)
+            body_bottom[key] = max(body_bottom.get(key, bottom), bottom)
+    table_right: dict[Size, float] = {}  # per page size: where tables end (they span the text area)
+    for key in body_top:
+        ends = sorted(it.bbox[2] for p in pages if _size(p) == key for it in p.items if isinstance(it, PTable))
+        if ends:
+            table_right[key] = ends[len(ends) // 2]
+    for p in pages:
+        key = _size(p)
+        tabs = [it.bbox for it in p.items if isinstance(it, PTable)]
+        left = min(lefts.get(key) or [b[0] for b in tabs] or [0.0])
+        right = max(_margin(rights.get(key, [])) or 0.0, table_right.get(key, 0.0)) or p.width
+        p.items = [it if isinstance(it, PTable) else lines_to_paragraphs(it, right, left=left) for it in p.items]
+        p.items = [x for it in p.items for x in (it if isinstance(it, list) else [it])]
+        p.text_left, p.text_right = left, right
+    return body_top, body_bottom
+
+
+def pages_to_blocks(pages: list[PageContent], text: CellText, body_top: dict[Size, float],
+                    body_bottom: dict[Size, float]) -> list:
+    """The pages' items in order: tables continuing on the next page stitched (a :class:`Stitcher` each),
+    paragraphs running onto the next page joined (each paragraph gets its ``page``)."""
+    blocks: list = []
+    stitch: Stitcher | None = None
+    prev_page = None
+    for p in pages:
+        for k, it in enumerate(p.items):
+            if isinstance(it, PTable):
+                at_top = k == 0 and prev_page is not None and prev_page.number == p.number - 1
+                if (at_top and stitch is not None and blocks and blocks[-1] is stitch
+                        and continuation_of(stitch.parts[0], stitch.parts[-1], it, _page_top(p, body_top))):
+                    stitch.add(it)
+                    continue
+                stitch = Stitcher(it, text, body_bottom.get(_size(p), p.height))
+                blocks.append(stitch)
+            else:
+                prev = blocks[-1] if blocks else None
+                if (k == 0 and isinstance(prev, Para) and prev_page is not None and prev_page.items
+                        and prev_page.items[-1] is prev and _wraps_page(prev, it, prev_page)):
+                    prev.text = join_wrapped(prev.text, it.text, prev_page.text_right - prev.lines[-1].x1, it.size)
+                    prev.lines.extend(it.lines)
+                    continue
+                setattr(it, "page", p.number)
+                blocks.append(it)
+        prev_page = p
+    return blocks
+
+
+def blocks_to_ir(blocks: list) -> list[Paragraph | Table]:
+    """Stitchers and paragraphs → IR tables and paragraphs (doubtful characters make their block doubtful)."""
+    out: list[Paragraph | Table] = []
+    for b in blocks:
+        if isinstance(b, Stitcher):
+            if len(b.parts) > 1:
+                cells = [c for part in b.parts for c in part.cells]
+                t = b.table()
+                _carry_doubt(cells, t)
+                out.append(t)
+            else:
+                out.append(to_ir(b.parts[0]))
+        else:
+            para = Paragraph(text=b.text, page=b.page, bbox=(round(b.x0, 2), round(b.top, 2),
+                                                             round(b.x1, 2), round(b.bottom, 2)))
+            doubt(para, [c for ln in b.lines for c in ln.chars])
+            out.append(para)
+    return out
 
 
 # a box whose text runs down to its bottom edge (last line within CLIPPED of a line height) and stops mid-sentence

@@ -95,34 +95,12 @@ def read_page(page, number: int, fonts: FontCheck | None = None) -> PageContent:
         size, light = body_style(raw)
         raw = [c for c in raw if background(c, size, light) is None]  # watermarks, background text
     ink = [c for c in raw if c["text"].strip()]
-    img_area = 0.0
-    for im in page.images:
-        iw = max(0.0, min(im["x1"], w) - max(im["x0"], 0.0))
-        ih = max(0.0, min(im["bottom"], h) - max(im["top"], 0.0))
-        img_area = max(img_area, iw * ih) if len(ink) >= SCAN_FEW_CHARS else img_area + iw * ih
-    share = img_area / (w * h)
-    if len(ink) < SCAN_FEW_CHARS:
-        if share >= SCAN_FULL_IMAGE or len(ink) < SCAN_MAX_CHARS and share >= SCAN_MIN_IMAGE:
-            return PageContent(number, w, h, [], scanned=True)
-    elif share >= SCAN_FULL_IMAGE and fonts is not None:
-        why = hidden_text_layer(fonts.path, number, SCAN_FULL_IMAGE)
-        if why:
-            return PageContent(number, w, h, [], scanned=True, scan_reason=why)
+    scan = _as_scan(page, number, ink, fonts)
+    if scan is not None:
+        return scan
     rot = _rotation_of(ink) if ink else 0
     f, w2, h2 = _turn(rot, w, h)
-    untrusted: dict[str, str] = {}
-    if fonts is not None and ink:
-        fonts.check(number, (w, h), raw)
-        untrusted = fonts.untrusted()
-    chars = []
-    for c in raw:
-        if c["fontname"] in untrusted:
-            continue
-        m = c["matrix"]
-        chars.append(Ch(char_text(c), c["x0"], c["top"], c["x1"], c["bottom"], float(c.get("size") or (c["bottom"] - c["top"])),
-                        ox=float(m[4]), oy=float(m[5]), font=c["fontname"]))
-    if untrusted:
-        chars += _read_untrusted([c for c in raw if c["fontname"] in untrusted], untrusted, number, (w, h), fonts)
+    chars = _page_chars(raw, ink, number, (w, h), fonts)
     if rot:
         for ch in chars:
             ch.x0, ch.top, ch.x1, ch.bottom = _turn_box(f, ch.x0, ch.top, ch.x1, ch.bottom)
@@ -142,9 +120,53 @@ def read_page(page, number: int, fonts: FontCheck | None = None) -> PageContent:
             cell.text, paras = cell_text(cell, by_cell.get(id(cell), []))
             content.last_paras[id(cell)] = paras
     lines = [l for l in chars_to_lines(loose) if not _is_page_number(l, h2)]
+    content.items = _reading_order(lines, [t for t in tables if t.parent is None])
+    return content
+
+
+def _as_scan(page, number: int, ink: list[dict], fonts: FontCheck | None) -> PageContent | None:  # noqa: ANN001
+    """The page as a scan (no content read), or ``None``: images cover most of it and it has few characters, or
+    its text layer is hidden (invisible, or under a page-sized image)."""
+    w, h = float(page.width), float(page.height)
+    img_area = 0.0
+    for im in page.images:
+        iw = max(0.0, min(im["x1"], w) - max(im["x0"], 0.0))
+        ih = max(0.0, min(im["bottom"], h) - max(im["top"], 0.0))
+        img_area = max(img_area, iw * ih) if len(ink) >= SCAN_FEW_CHARS else img_area + iw * ih
+    share = img_area / (w * h)
+    if len(ink) < SCAN_FEW_CHARS:
+        if share >= SCAN_FULL_IMAGE or len(ink) < SCAN_MAX_CHARS and share >= SCAN_MIN_IMAGE:
+            return PageContent(number, w, h, [], scanned=True)
+    elif share >= SCAN_FULL_IMAGE and fonts is not None:
+        why = hidden_text_layer(fonts.path, number, SCAN_FULL_IMAGE)
+        if why:
+            return PageContent(number, w, h, [], scanned=True, scan_reason=why)
+    return None
+
+
+def _page_chars(raw: list[dict], ink: list[dict], number: int, size: tuple[float, float],
+                fonts: FontCheck | None) -> list[Ch]:
+    """The page's characters (as drawn, not yet turned upright); those in untrusted fonts read by OCR."""
+    untrusted: dict[str, str] = {}
+    if fonts is not None and ink:
+        fonts.check(number, size, raw)
+        untrusted = fonts.untrusted()
+    chars = []
+    for c in raw:
+        if c["fontname"] in untrusted:
+            continue
+        m = c["matrix"]
+        chars.append(Ch(char_text(c), c["x0"], c["top"], c["x1"], c["bottom"], float(c.get("size") or (c["bottom"] - c["top"])),
+                        ox=float(m[4]), oy=float(m[5]), font=c["fontname"]))
+    if untrusted:
+        chars += _read_untrusted([c for c in raw if c["fontname"] in untrusted], untrusted, number, size, fonts)
+    return chars
+
+
+def _reading_order(lines: list[Line], top_tables: list) -> list:
+    """Tables and the stretches of lines between them, top to bottom (each stretch becomes paragraphs later,
+    once the text area is known)."""
     items: list = []
-    top_tables = [t for t in tables if t.parent is None]
-    # text between tables: each vertical stretch of lines becomes paragraphs later (the text area is known then)
     ti = 0
     stretch: list[Line] = []
     for ln in lines + [None]:
@@ -158,8 +180,7 @@ def read_page(page, number: int, fonts: FontCheck | None = None) -> PageContent:
             stretch.append(ln)
     if stretch:
         items.append(stretch)
-    content.items = items
-    return content
+    return items
 
 
 def _read_untrusted(chars: list[dict], untrusted: dict[str, str], number: int, size: tuple[float, float],
