@@ -66,7 +66,7 @@ def ocr_config_for(threads: int, tmp: str | None = None) -> str:
 
     import yaml
 
-    from .ocr.engine import load_config
+    from .ocr.engines import load_config
 
     cfg = dataclasses.asdict(load_config())
     cfg["threads"] = max(1, threads)

@@ -199,7 +199,7 @@ def ocr_top(path: Path, is_pdf: bool) -> str:
     """Text of the first page's top strip: text lines found by the detector, at most :data:`TOP_MAX_LINES` read."""
     import numpy as np
 
-    from .ocr.engine import get_engine
+    from .ocr.engines import get_engine
 
     grey = top_strip(path, is_pdf)
     eng = get_engine()
@@ -278,7 +278,7 @@ def warm(maps_dir: str | None = None, ocr_config: str | None = None) -> float:
     from . import calibration, narratives
     from .maps import load_catalogue, load_maps, load_vocabulary, maps_dir_of
     from .ocr import pipeline  # noqa: F401
-    from .ocr.engine import preload
+    from .ocr.engines import preload
 
     load_maps(maps_dir)
     cat = load_catalogue(maps_dir)

@@ -29,7 +29,7 @@ from extractor.api import extract  # noqa: E402
 from extractor.loaders.scan import DPI, page_images  # noqa: E402
 from extractor.maps import load_catalogue, load_maps  # noqa: E402
 from extractor.ocr import raster  # noqa: E402
-from extractor.ocr.engine import get_engine, load_config, wheel_models  # noqa: E402
+from extractor.ocr.engines import get_engine, load_config, wheel_models  # noqa: E402
 
 SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 

@@ -42,7 +42,7 @@ LAZY_ALLOWED: dict[tuple[str, str], str] = {}
 
 # (importer, imported): violations in files of other owners, for the lead to fix (xfail until then)
 KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
-    ("loaders.pdf.trust", "ocr.engine"): "extractor/loaders/pdf/trust.py: a text-layer loader calls the OCR engine "
+    ("loaders.pdf.trust", "ocr.engines"): "extractor/loaders/pdf/trust.py: a text-layer loader calls the OCR engine "
                                          "(lazy, to check a suspicious font against the page image)",
 }
 KNOWN_PRIVATE: dict[tuple[str, str], str] = {}  # (importer, imported._name): as above

@@ -8,7 +8,7 @@ import pytest
 from extractor.normalize import parse_checks
 from extractor.ocr import checkbox
 from extractor.ocr.checkbox import Mark
-from extractor.ocr.engine import RecLine
+from extractor.ocr.engines import RecLine
 
 H = 28  # text height in pixels
 

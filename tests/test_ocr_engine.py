@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from extractor.ocr import engine
-from extractor.ocr.engine import OcrModelMissing
+from extractor.ocr import engines as engine
+from extractor.ocr.engines import OcrModelMissing
 
 
 def test_models_ship_inside_the_rapidocr_wheel():
@@ -91,7 +91,7 @@ def test_backend_through_rapidocr_sessions_reads_the_same():
     line = _line_image("集群产值829.06亿元")
     m = engine.wheel_models()
     cfg = engine.OcrConfig(backend="onnxruntime", threads=1, rec_model=str(m / "PP-OCRv6_rec_small.onnx"))
-    infer, chars, _ = engine._backend_recognizer(cfg, m / "PP-OCRv6_det_small.onnx",
+    infer, chars, _ = engine.rapid.backend_recognizer(cfg, m / "PP-OCRv6_det_small.onnx",
                                                  m / "ch_ppocr_mobile_v2.0_cls_mobile.onnx")
     default = engine.get_engine()
     assert chars == default.chars
@@ -176,7 +176,7 @@ def test_onnxruntime_leaves_no_telemetry_files(tmp_path):
     tmp.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "ORT_DISABLE_TELEMETRY"}
     env.update(HOME=str(home), TMPDIR=str(tmp))
-    code = "import extractor.ocr.engine as e; e.preload(); import onnxruntime"
+    code = "import extractor.ocr.engines as e; e.preload(); import onnxruntime"
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, timeout=120)
     assert not list(tmp.iterdir()) and not list(home.rglob("*"))
     # the check can fail: without the switch the wheel writes both

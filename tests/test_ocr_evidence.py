@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from extractor.ocr.assemble import _BARE_PERIOD, fix_dashes
-from extractor.ocr.engine import RecLine
+from extractor.ocr.engines import RecLine
 from extractor.ocr.pipeline import unread_dot
 
 TEXT_H = 28.0  # px: text height of 10.5 pt type at 200 dpi

@@ -97,7 +97,7 @@ def test_review_crops_show_what_was_read(tmp_path: Path):
 
     from extractor.cli import main
     from extractor.emit import write_json
-    from extractor.ocr.engine import get_engine
+    from extractor.ocr.engines import get_engine
     from extractor.review import queue
 
     _, res, _ = score(SAMPLES / "scans" / "gx-amc-2025-scan.pdf")

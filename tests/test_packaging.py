@@ -55,7 +55,7 @@ def _map_error_lines(output: str) -> list[str]:
 def test_bundled_data_is_inside_the_package():
     pkg = Path(__import__("extractor").__file__).parent
     assert MAPS_DIR == pkg / "table_maps" and (MAPS_DIR / "catalogue.yaml").is_file()
-    from extractor.ocr.engine import CONFIG_FILE
+    from extractor.ocr.engines import CONFIG_FILE
     from extractor.schemas import FILES, MODELS_DIR
 
     assert CONFIG_FILE == pkg / "models" / "ocr.yaml" and CONFIG_FILE.is_file()

@@ -18,7 +18,7 @@ from ..errors import CorruptFile
 from ..ir import Block, Document, Paragraph, Table
 from ..ocr import raster
 from ..ocr.assemble import page_blocks, stitch
-from ..ocr.engine import get_engine
+from ..ocr.engines import get_engine
 from ..ocr.pipeline import PageOCR, Prepared, finish_page, prepare_page
 
 DPI = raster.DEFAULT_DPI

@@ -2,6 +2,7 @@
 
 Modules, one job each: ``raster`` (pages → images), ``cleanup`` (seals, perspective, light, orientation,
 deskew), ``grid`` (tables from ruling lines), ``lines`` (text lines by projection), ``checkbox`` (tick boxes by
-pixels), ``engine`` (the OCR engine call only), ``pipeline`` (one page → :class:`pipeline.PageOCR`, plain
+pixels), ``engines`` (the OCR engine call only, one module per engine behind one protocol), ``ctc`` (the
+recogniser's output → characters with probabilities and positions, pure), ``pipeline`` (one page → :class:`pipeline.PageOCR`, plain
 data), ``assemble`` (PageOCR → IR blocks, stitching across pages; no engine), ``debug`` (overlay, crops).
 """

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .engine import RecLine
+from .engines import RecLine
 
 EMPTY_MAX = 0.035  # interior ink ratio at or below: empty box
 TICK_MIN = 0.09  # at or above: ticked

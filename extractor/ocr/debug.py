@@ -136,7 +136,7 @@ def cut(img: np.ndarray, bbox, dpi: float, pad: float = 4.0) -> np.ndarray:  # n
 def cleaned_page(path: str, page: int) -> tuple[np.ndarray, float]:
     from ..loaders.scan import DPI, page_images
     from . import raster
-    from .engine import get_engine
+    from .engines import get_engine
     from .pipeline import clean_page, layout, turn_over, upside_down
 
     im = next(x for x in page_images(Path(path)) if x.number == page)

@@ -15,7 +15,7 @@ import numpy as np
 from . import checkbox, cleanup, grid
 from . import lines as L
 from .checkbox import Mark
-from .engine import Engine, RecLine
+from .engines import Engine, RecLine
 from .grid import Grid
 from .lines import TextLine
 

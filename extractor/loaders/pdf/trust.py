@@ -223,7 +223,7 @@ class FontCheck:
 
     def engine(self):  # noqa: ANN201
         if self._engine is None:
-            from ...ocr.engine import get_engine
+            from ...ocr.engines import get_engine
 
             self._engine = get_engine()
         return self._engine
