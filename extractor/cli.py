@@ -266,16 +266,18 @@ def inspect(file: Path, template: str | None, overlay: Path | None, maps: Path |
 
 
 def _inspect(file: Path, template: str | None, overlay: Path | None) -> None:
-    from .inspect import describe
+    from .api import trace
+    from .inspect import describe, section_marks
 
-    if overlay is None:
-        click.echo(describe(file, template))
-        return
-    from .ocr.debug import write_overlays
+    t = trace(file, template=template, explain=True, scan=overlay is not None)
+    click.echo(describe(t))
+    if overlay is not None:
+        from .ocr.debug import write_overlays
 
-    files, doc = write_overlays(file, overlay, template)
-    click.echo(describe(file, template, doc=doc))
-    click.echo(f"overlay: {len(files)} page image(s) in {overlay}")
+        files = write_overlays(t.pages, overlay, file.name, section_marks(t))
+        click.echo(f"overlay: {len(files)} page image(s) in {overlay}")
+    if t.result.status in ("error", "needs_ocr"):
+        sys.exit(1)
 
 
 @main.command()

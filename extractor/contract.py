@@ -140,7 +140,8 @@ class Text(_OmitNone):
 class ErrorItem(_Out):
     code: str
     message: str
-    stage: str = Field(description="load | identify | locate | map | validate | emit")
+    stage: str = Field(description="the stage that raised: load | ocr | identify | locate | map | validate | emit "
+                                   "(extract: a batch worker stopped or failed outside the stages)")
 
 
 class Summary(_OmitNone):

@@ -1,10 +1,19 @@
-"""Typed exceptions: bad input (the user's file) versus map-author error (our YAML)."""
+"""Typed exceptions: bad input (the user's file) versus map-author error (our YAML).
+
+Every error record names the pipeline stage that raised it (:data:`STAGES`, :func:`stage_of`).
+"""
+from __future__ import annotations
+
+STAGES = ("load", "ocr", "identify", "locate", "map", "validate", "emit")
+_PACKAGE = __name__.rpartition(".")[0]
+_OCR_MODULES = (f"{_PACKAGE}.ocr", f"{_PACKAGE}.loaders.scan")  # the OCR stage and the loader that runs it
 
 
 class ExtractorError(Exception):
     """Base class of every error this package raises on purpose."""
 
     code = "error"
+    stage: str | None = None  # the stage this error always belongs to, if any (else where it was raised)
 
 
 class InputError(ExtractorError):
@@ -57,6 +66,7 @@ class UnreadableImage(InputError):
     """An image that decodes but from which no text at all could be read."""
 
     code = "unreadable_image"
+    stage = "ocr"  # raised by the loader once OCR read nothing
 
 
 class BadPageRange(InputError):
@@ -91,3 +101,20 @@ class TooComplex(LimitExceeded):
     """A structure limit: nesting depth, objects on one PDF page."""
 
     code = "too_complex"
+
+
+def stage_of(e: BaseException, reached: str) -> str:
+    """The stage an error was raised in. ``reached``: the stage the orchestrator had entered. While loading,
+    an error raised inside the OCR code (or of a kind only OCR raises) belongs to the ``ocr`` stage."""
+    if reached != "load":
+        return reached
+    own = getattr(e, "stage", None)
+    if own:
+        return own
+    tb = e.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_globals.get("__name__", "")
+        if any(name == m or name.startswith(m + ".") for m in _OCR_MODULES):
+            return "ocr"
+        tb = tb.tb_next
+    return "load"

@@ -6,7 +6,9 @@
 * cells under a seal (magenta cross);
 * located sections (the map's section name at the top left of the rows it covers).
 
-``extractor inspect FILE --overlay OUTDIR`` writes one ``<file>.p<N>.png`` per page.
+``extractor inspect FILE --overlay OUTDIR`` writes one ``<file>.p<N>.png`` per page: the caller reads the
+file (keeping the page images) and hands over the pages and the located sections; nothing here imports a
+stage after OCR.
 ``crop(path, page, bbox)`` cuts a value's region from the cleaned page, for a reviewer.
 """
 from __future__ import annotations
@@ -78,40 +80,25 @@ def overlay(p: PageOCR, image: np.ndarray | None = None, sections: list[tuple[st
     return np.asarray(im)
 
 
-def write_overlays(path: Path, outdir: Path, template: str | None = None):  # noqa: ANN201
-    """OCR ``path`` (an image or a PDF, read as a scan) and write one overlay PNG per page.
+def write_overlays(pages: list[PageOCR], outdir: Path, name: str,
+                   marks: list[tuple[str, int, tuple]] | None = None) -> list[Path]:
+    """One overlay PNG per OCR page (read with its image kept), ``<name>.p<N>.png`` in ``outdir``.
 
-    Returns the files written and the document read (so the caller need not read it again)."""
-    from ..loaders.scan import read_pages
-    from ..locate import identify, locate_sections
-    from ..maps import get_map, load_maps
-
-    doc, pages = read_pages(Path(path), keep_images=True)
+    ``marks``: (section name, page, box in PDF points) of the located sections, from the caller (the
+    pipeline's trace); this module draws, it runs no later stage. Returns the files written."""
     by_page: dict[int, list[tuple[str, tuple]]] = {}
-    try:
-        ident = identify(doc, load_maps())
-        m = get_map(template) if template else ident.map
-        for sc in locate_sections(doc, m, ident.year_shift):
-            for reg in sc.regions:
-                cells = [c for c in reg.cells() if c.bbox]
-                if cells:
-                    c = min(cells, key=lambda c: (c.row, c.col))
-                    by_page.setdefault(c.page or 0, []).append((sc.section.table, c.bbox))
-            if sc.heading_paragraph is not None and sc.heading_paragraph.bbox:
-                by_page.setdefault(sc.heading_paragraph.page or 0, []).append(
-                    (sc.section.table, sc.heading_paragraph.bbox))
-    except Exception:  # noqa: BLE001 - an unknown form still gets its overlay
-        pass
+    for sec, page, box in marks or []:
+        by_page.setdefault(page, []).append((sec, box))
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
     for p in pages:
         k = p.dpi / 72.0
-        secs = [(name, tuple(v * k for v in box)) for name, box in by_page.get(p.page, [])]
+        secs = [(sec, tuple(v * k for v in box)) for sec, box in by_page.get(p.page, [])]
         img = overlay(p, sections=secs)
-        f = outdir / f"{Path(path).name}.p{p.page}.png"
+        f = outdir / f"{name}.p{p.page}.png"
         cv2.imwrite(str(f), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
         written.append(f)
-    return written, doc
+    return written
 
 
 def crop(path: Path, page: int, bbox: tuple[float, float, float, float], pad: float = 4.0) -> np.ndarray:
@@ -134,13 +121,16 @@ def cut(img: np.ndarray, bbox, dpi: float, pad: float = 4.0) -> np.ndarray:  # n
 
 @lru_cache(maxsize=4)
 def cleaned_page(path: str, page: int) -> tuple[np.ndarray, float]:
-    from ..loaders.scan import DPI, page_images
     from . import raster
     from .engines import get_engine
     from .pipeline import clean_page, layout, turn_over, upside_down
 
-    im = next(x for x in page_images(Path(path)) if x.number == page)
-    im = raster.scale_to(im, DPI) if abs(im.dpi - DPI) > 30 else im  # as when it was read
+    dpi = raster.DEFAULT_DPI  # as the scan loader reads pages
+    with open(path, "rb") as fh:
+        pdf = fh.read(8).startswith(b"%PDF")
+    images = raster.pdf_pages(Path(path), None, dpi) if pdf else raster.image_pages(Path(path))
+    im = next(x for x in images if x.number == page)
+    im = raster.scale_to(im, dpi) if abs(im.dpi - dpi) > 30 else im  # as when it was read
     c = clean_page(im.image, im.dpi)
     if upside_down(get_engine(), c.grey, layout(c.binary, c.red, im.dpi)):
         c = turn_over(c)
