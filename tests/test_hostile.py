@@ -204,11 +204,11 @@ def test_gridspan_clamped_to_the_grid_and_flagged(tmp_path: Path):
 
 def test_entities_are_never_resolved(tmp_path: Path):
     """Entities in Word XML are never expanded: a DTD is refused, and the parser itself never resolves."""
-    from extractor.loaders.docx import _parser
+    from extractor.loaders.wordml import xml_parser
     from lxml import etree
 
     root = etree.fromstring(b'<!DOCTYPE a [<!ENTITY e SYSTEM "file:///etc/passwd"><!ENTITY f "expanded">]><a>&e;&f;</a>',
-                            parser=_parser())
+                            parser=xml_parser())
     assert "root:" not in etree.tostring(root, encoding="unicode") and "expanded" not in (root.text or "")
     for spec in (hostile.XXE, hostile.LAUGHS):
         p = hostile._entity_doc(spec)(tmp_path)

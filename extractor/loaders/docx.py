@@ -29,52 +29,10 @@ from lxml import etree
 from ..errors import CorruptFile, Encrypted, TooComplex, TooLarge
 from ..ir import Cell, Document, Paragraph, Table
 from ..limits import MiB, Limits, resolve
-from ..text import visible
-from .symbols import word_symbol
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_W = "{%s}" % W
-
-
-def q(tag: str) -> str:
-    return _W + tag
-
-
-T_BODY = q("body")
-T_BR = q("br")
-T_CHAR = q("char")
-T_CR = q("cr")
-T_CUSTOMXML = q("customXml")
-T_DELTEXT = q("delText")
-T_FONT = q("font")
-T_GRIDSPAN = q("gridSpan")
-T_INS = q("ins")
-T_INSTRTEXT = q("instrText")
-T_LASTRENDEREDPAGEBREAK = q("lastRenderedPageBreak")
-T_NOBREAKHYPHEN = q("noBreakHyphen")
-T_P = q("p")
-T_PAGEBREAKBEFORE = q("pageBreakBefore")
-T_PSTYLE = q("pStyle")
-T_R = q("r")
-T_RPR = q("rPr")
-T_RSTYLE = q("rStyle")
-T_SHOWINGPLCHDR = q("showingPlcHdr")
-T_SPECVANISH = q("specVanish")
-T_VANISH = q("vanish")
-T_SDT = q("sdt")
-T_SDTCONTENT = q("sdtContent")
-T_SDTPR = q("sdtPr")
-T_SYM = q("sym")
-T_T = q("t")
-T_TAB = q("tab")
-T_TBL = q("tbl")
-T_TCPR = q("tcPr")
-T_TYPE = q("type")
-T_VMERGE = q("vMerge")
-T_VAL = q("val")
-
-_SKIP = {T_DELTEXT, T_INSTRTEXT, "{%s}Fallback" % MC}
+from .docx_text import hidden_styles, para_text, paragraph_style
+from .wordml import (T_BODY, T_BR, T_CUSTOMXML, T_GRIDSPAN, T_INS, T_LASTRENDEREDPAGEBREAK, T_P, T_PAGEBREAKBEFORE,
+                     T_SDT, T_SDTCONTENT, T_TBL, T_TCPR, T_TYPE, T_VAL, T_VMERGE, W_PREFIX, is_placeholder, q,
+                     xml_parser)
 
 
 class _Pager:
@@ -90,132 +48,6 @@ class _Pager:
             if x.tag == T_PAGEBREAKBEFORE and x.get(T_VAL, "1") in ("0", "false"):
                 continue
             self.page += 1
-
-
-def _on(el: etree._Element | None) -> bool:
-    """A Word on/off property (``<w:vanish/>``, ``<w:vanish w:val="false"/>``)."""
-    return el is not None and el.get(T_VAL, "true").lower() not in ("0", "false", "off")
-
-
-def _placeholder(sdt: etree._Element) -> bool:
-    """A content control still showing its placeholder text: the applicant typed nothing there."""
-    return _on(sdt.find(f"{T_SDTPR}/{T_SHOWINGPLCHDR}"))
-
-
-def _run_hidden(r: etree._Element, para_hidden: bool, hidden_styles: frozenset[str]) -> bool:
-    """Whether a run is hidden text: its own ``w:vanish`` / ``w:specVanish`` decides, then its character
-    style, then the paragraph's style."""
-    pr = r.find(T_RPR)
-    if pr is not None:
-        spec = pr.find(T_SPECVANISH)
-        if _on(spec):
-            return True
-        v = pr.find(T_VANISH)
-        if v is not None:
-            return _on(v)
-        st = pr.find(T_RSTYLE)
-        if st is not None and st.get(T_VAL) in hidden_styles:
-            return True
-    return para_hidden
-
-
-def hidden_styles(styles_xml: bytes | None) -> frozenset[str]:
-    """IDs of the styles in styles.xml whose run properties hide text (``w:vanish``, following ``w:basedOn``)."""
-    if not styles_xml or b"anish" not in styles_xml:  # no w:vanish / w:specVanish anywhere: nothing to parse
-        return frozenset()
-    try:
-        root = etree.fromstring(styles_xml, parser=_parser())
-    except etree.XMLSyntaxError:
-        return frozenset()
-    own: dict[str, bool | None] = {}
-    base: dict[str, str] = {}
-    for st in root.iter(q("style")):
-        sid = st.get(q("styleId"))
-        if not sid:
-            continue
-        v = st.find(f"{T_RPR}/{T_VANISH}")
-        own[sid] = _on(v) if v is not None else (True if _on(st.find(f"{T_RPR}/{T_SPECVANISH}")) else None)
-        b = st.find(q("basedOn"))
-        if b is not None and b.get(T_VAL):
-            base[sid] = b.get(T_VAL)
-    out: set[str] = set()
-    for sid in own:
-        cur, seen = sid, set()
-        while cur is not None and cur not in seen:
-            seen.add(cur)
-            if own.get(cur) is not None:
-                if own[cur]:
-                    out.add(sid)
-                break
-            cur = base.get(cur)
-    return frozenset(out)
-
-
-def _para_text(p: etree._Element, hidden: frozenset[str] = frozenset()) -> str:
-    """Text of a paragraph as displayed (invisible format characters removed)."""
-    return visible(_para_raw(p, hidden))
-
-
-def _para_raw(p: etree._Element, hidden: frozenset[str]) -> str:
-    """Fast path: one C-level iteration over the text-bearing tags; the recursive walk only where alternate
-    content (mc:Fallback duplicates), content controls, hidden-text properties or hiding styles are present."""
-    para_hidden = bool(hidden) and _style(p) in hidden
-    slow = (hidden and (para_hidden or p.find(f".//{T_RSTYLE}") is not None)) or \
-        next(p.iter("{%s}Fallback" % MC, T_SDT, T_VANISH, T_SPECVANISH), None) is not None
-    if not slow:
-        out_fast: list[str] = []
-        for ch in p.iter(T_T, T_TAB, T_BR, T_CR, T_NOBREAKHYPHEN, T_SYM):
-            tag = ch.tag
-            if tag == T_T:
-                out_fast.append(ch.text or "")
-            elif tag == T_TAB:
-                out_fast.append("\t")
-            elif tag == T_NOBREAKHYPHEN:
-                out_fast.append("-")
-            elif tag == T_SYM:
-                out_fast.append(_sym(ch))
-            elif ch.get(T_TYPE) != "page":
-                out_fast.append("\n")
-        return "".join(out_fast)
-    out: list[str] = []
-
-    def walk(el: etree._Element) -> None:
-        for ch in el:
-            tag = ch.tag
-            if tag in _SKIP or not isinstance(tag, str):
-                continue
-            if tag == T_T:
-                out.append(ch.text or "")
-            elif tag == T_TAB:
-                out.append("\t")
-            elif tag in (T_BR, T_CR):
-                if ch.get(T_TYPE) != "page":
-                    out.append("\n")
-            elif tag == T_NOBREAKHYPHEN:
-                out.append("-")
-            elif tag == T_SYM:
-                out.append(_sym(ch))
-            elif tag == T_TBL:
-                continue
-            elif tag == T_R and _run_hidden(ch, para_hidden, hidden):
-                continue
-            elif tag == T_SDT and _placeholder(ch):
-                continue
-            else:
-                walk(ch)
-
-    walk(p)
-    return "".join(out)
-
-
-def _sym(ch: etree._Element) -> str:
-    """A Word symbol-font character (w:sym) as Unicode: Wingdings boxes and ticks."""
-    return word_symbol(ch.get(T_FONT), ch.get(T_CHAR))
-
-
-def _style(p: etree._Element) -> str:
-    s = p.find(f"{_W}pPr/{_W}pStyle")
-    return s.get(T_VAL, "") if s is not None else ""
 
 
 class _Builder:
@@ -242,11 +74,11 @@ class _Builder:
             if el.tag == T_P:
                 page = self.pager.page
                 self.pager.see(el)
-                out.append(Paragraph(text=_para_text(el, self.hidden), page=page, style=_style(el)))
+                out.append(Paragraph(text=para_text(el, self.hidden), page=page, style=paragraph_style(el)))
             elif el.tag == T_TBL:
                 out.append(self.table(el))
             elif el.tag in (T_SDT, T_CUSTOMXML, T_INS):
-                if el.tag == T_SDT and _placeholder(el):
+                if el.tag == T_SDT and is_placeholder(el):
                     self.pager.see(el)
                     continue
                 content = el.find(T_SDTCONTENT)
@@ -261,37 +93,16 @@ class _Builder:
         cells: list[Cell] = []
         occupied: dict[tuple[int, int], Cell] = {}
         lim = self.limits
-        n_grid = len(tbl.findall(f"{_W}tblGrid/{_W}gridCol"))
+        n_grid = len(tbl.findall(f"{W_PREFIX}tblGrid/{W_PREFIX}gridCol"))
         if n_grid > lim.max_table_cols:
             raise TooLarge(lim.too_big("max_table_cols", f"a table declares {n_grid} grid columns"), "max_table_cols")
         cap = n_grid or lim.max_table_cols  # the columns a row may use
         n_cols = n_grid
         rows = [tr for tr in _children(tbl, "tr")]
         for r, tr in enumerate(rows):
-            before = tr.find(f"{_W}trPr/{_W}gridBefore")
-            col = 0
-            if before is not None:
-                col = _int_attr(before, 0)
-                if col is None or col < 0 or col >= cap:
-                    self._warn(f"table on page {page}: gridBefore={before.get(T_VAL)!r} is not a valid column count "
-                               f"(the grid has {cap} columns): ignored")
-                    col = 0
+            col = self._grid_before(tr, cap, page)
             for tc in _children(tr, "tc"):
-                pr = tc.find(T_TCPR)
-                span = 1
-                vmerge = None
-                note = ""
-                if pr is not None:
-                    gs = pr.find(T_GRIDSPAN)
-                    if gs is not None:
-                        got = _int_attr(gs, 1)
-                        if got is None:
-                            note = f"Word: gridSpan={gs.get(T_VAL)!r} is not a number: read as 1"
-                        else:
-                            span = max(1, got)
-                    vm = pr.find(T_VMERGE)
-                    if vm is not None:
-                        vmerge = vm.get(T_VAL, "continue")
+                span, vmerge, note = _tc_props(tc)
                 if col >= cap:
                     if n_grid:  # more cells than the grid has columns: Word widens the table; so do we, up to the limit
                         cap = lim.max_table_cols
@@ -326,16 +137,49 @@ class _Builder:
         self.depth -= 1
         return Table(n_rows=len(rows), n_cols=n_cols, cells=cells, page=page)
 
+    def _grid_before(self, tr: etree._Element, cap: int, page: int) -> int:
+        """The grid columns a row skips before its first cell (``w:gridBefore``); an invalid value is 0, warned."""
+        before = tr.find(f"{W_PREFIX}trPr/{W_PREFIX}gridBefore")
+        col = 0
+        if before is not None:
+            col = _int_attr(before, 0)
+            if col is None or col < 0 or col >= cap:
+                self._warn(f"table on page {page}: gridBefore={before.get(T_VAL)!r} is not a valid column count "
+                           f"(the grid has {cap} columns): ignored")
+                col = 0
+        return col
+
     def cell(self, tc: etree._Element, r: int, c: int, span: int, page: int) -> Cell:
         lines: list[str] = []
         nested: list[Table] = []
         for el in _flatten(tc):
             if el.tag == T_P:
                 self.pager.see(el)
-                lines.append(_para_text(el, self.hidden))
+                lines.append(para_text(el, self.hidden))
             elif el.tag == T_TBL:
                 nested.append(self.table(el))
         return Cell(row=r, col=c, colspan=span, text="\n".join(lines).strip("\n"), page=page, tables=nested)
+
+
+def _tc_props(tc: etree._Element) -> tuple[int, str | None, str]:
+    """A cell's column span (``w:gridSpan``, 1 when not a number), its vertical merge (``w:vMerge``: ``restart``,
+    ``continue`` or ``None``) and a note when the span could not be read."""
+    pr = tc.find(T_TCPR)
+    span = 1
+    vmerge = None
+    note = ""
+    if pr is not None:
+        gs = pr.find(T_GRIDSPAN)
+        if gs is not None:
+            got = _int_attr(gs, 1)
+            if got is None:
+                note = f"Word: gridSpan={gs.get(T_VAL)!r} is not a number: read as 1"
+            else:
+                span = max(1, got)
+        vm = pr.find(T_VMERGE)
+        if vm is not None:
+            vmerge = vm.get(T_VAL, "continue")
+    return span, vmerge, note
 
 
 def _int_attr(el: etree._Element, default: int) -> int | None:
@@ -364,15 +208,11 @@ def _flatten(tc: etree._Element):
         if ch.tag in (T_P, T_TBL):
             yield ch
         elif ch.tag in (T_SDT, T_CUSTOMXML):
-            if ch.tag == T_SDT and _placeholder(ch):
+            if ch.tag == T_SDT and is_placeholder(ch):
                 continue  # an empty content control: its placeholder is not the value
             content = ch.find(T_SDTCONTENT)
             yield from _flatten(content if content is not None else ch)
 
-
-# XML parser for Word parts: entities are never resolved, no DTD is loaded, nothing is fetched from the network
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(huge_tree=True, resolve_entities=False, load_dtd=False, no_network=True, dtd_validation=False)
 
 
 def read_member(z: zipfile.ZipFile, name: str, limits: Limits, path: Path | None = None) -> bytes:
@@ -420,7 +260,7 @@ def load_docx(path: Path, limits: Limits | None = None) -> Document:
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as e:
         raise CorruptFile(f"not a readable .docx file: {e}") from e
     try:
-        root = etree.fromstring(xml, parser=_parser())
+        root = etree.fromstring(xml, parser=xml_parser())
     except etree.XMLSyntaxError as e:
         raise CorruptFile(f"broken document.xml: {e}") from e
     if root.getroottree().docinfo.doctype:
