@@ -13,12 +13,64 @@ img2table would bring its own OCR wrappers, polars and a second pass over the pa
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 import cv2
 import numpy as np
 
-COVER = 0.55  # share of a boundary that must be ruled for it to count
+
+@dataclass(frozen=True)
+class GridSettings:
+    """The tunable numbers of the grid finder, in one place (pass a changed copy: ``replace(DEFAULT_GRID, …)``).
+
+    Lengths are pixels of the cleaned page at 200 dpi (:data:`extractor.ocr.raster.DEFAULT_DPI`, the scans'
+    rendering resolution), where they were measured on the sample scans and the generated corpus; only
+    :attr:`thin` is given for another resolution by :meth:`at_dpi`, the others are used as they are.
+    """
+
+    rule_min: int = 25
+    """Shortest ruling line kept by the opening, px (unless the page is wide: see :attr:`rule_share`)."""
+    rule_share: int = 40
+    """... or 1 / this of the page width if longer (a rule shorter than 1/40 of the page is a character stroke)."""
+    gap_close: int = 9
+    """Breaks in a rule up to this long are closed, px (JPEG, noise, a tick touching a rule)."""
+    join: int = 5
+    """Line ends this close are joined when tables are found as connected components, px (rules stopping short)."""
+    min_w: int = 120
+    """Narrowest table, px (smaller line components are boxes, underlines or tick boxes)."""
+    min_h: int = 30
+    """Lowest table, px."""
+    segment_min: int = 12
+    """Shortest segment of a table's line mask that counts as a rule, px."""
+    snap: float = 6.0
+    """Rules this close across are one grid line, px (a rule drawn thick, or wavering on a deskewed scan);
+    a missing outer rule is added where the other direction's rules reach more than twice this beyond."""
+    touch: float = 3.0
+    """Extra reach, px, beyond :attr:`snap` for a vertical rule's end to stand on a horizontal rule."""
+    open_rule: int = 120
+    """A vertical rule touching a horizontal one at one end only is a rule if at least this long, px (an open
+    end of a long rule, not the stroke of an underlined character)."""
+    cover: float = 0.55
+    """Share (0–1) of a boundary between two grid positions that must be ruled for it to count (below: a merged cell)."""
+    thin: int = 44
+    """Columns narrower than this are a cell's padding around a nested table drawn into the parent's grid, px
+    (0.22 in: Word's cell padding is 0.19 cm each side plus the nested table's own)."""
+    inside: int = 3
+    """Slack, px, for a table to lie inside a cell of another (nested tables)."""
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if getattr(self, f.name) < 0:
+                raise ValueError(f"grid setting {f.name!r} cannot be negative")
+        if not 0 < self.cover <= 1:
+            raise ValueError("grid setting 'cover' is a share: 0 < cover <= 1")
+
+    def at_dpi(self, dpi: float) -> "GridSettings":
+        """These settings for a page rendered at ``dpi``: :attr:`thin` is 0.22 in at that resolution."""
+        return replace(self, thin=int(0.22 * dpi))
+
+
+DEFAULT_GRID = GridSettings()
 
 
 @dataclass
@@ -75,15 +127,17 @@ class Lines:
         return cv2.bitwise_or(self.horizontal, self.vertical)
 
 
-def line_masks(binary: np.ndarray, min_len: int | None = None) -> Lines:
-    """Ruling-line masks. ``min_len``: the shortest rule kept (default: 1/40 of the page width, ≥ 25 px)."""
+def line_masks(binary: np.ndarray, min_len: int | None = None, settings: GridSettings = DEFAULT_GRID) -> Lines:
+    """Ruling-line masks. ``min_len``: the shortest rule kept (default: 1/``rule_share`` of the page width,
+    ≥ ``rule_min`` px)."""
     h, w = binary.shape
-    k = min_len or max(25, w // 40)
+    k = min_len or max(settings.rule_min, w // settings.rule_share)
+    c = settings.gap_close
     hor = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
     ver = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
     # close small breaks (JPEG, noise, a tick touching a rule)
-    hor = cv2.morphologyEx(hor, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 1)))
-    ver = cv2.morphologyEx(ver, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 9)))
+    hor = cv2.morphologyEx(hor, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (c, 1)))
+    ver = cv2.morphologyEx(ver, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, c)))
     return Lines(hor, ver)
 
 
@@ -148,49 +202,62 @@ def _coverage(segs: list[_Seg], a: float, b: float) -> float:
     return cov / (b - a)
 
 
-def find_tables(binary: np.ndarray, lines: Lines | None = None, min_w: int = 120, min_h: int = 30,
-                thin: int = 44) -> list[Grid]:
+def find_tables(binary: np.ndarray, lines: Lines | None = None, settings: GridSettings = DEFAULT_GRID) -> list[Grid]:
     """Every ruled table of the page, top to bottom, with nested tables attached to their parent cell."""
-    lines = lines or line_masks(binary)
-    both = lines.both
-    # join line ends that stop a few pixels short of each other
-    both = cv2.dilate(both, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    lines = lines or line_masks(binary, settings=settings)
+    lab, comps = _table_components(lines, settings)
+    grids = [g for i, box in comps if (g := _component_grid(lines, lab, i, box, settings)) is not None]
+    top = _nest(grids, settings.inside)
+    top.sort(key=lambda g: (g.box[1], g.box[0]))
+    return top
+
+
+def _table_components(lines: Lines, settings: GridSettings) -> tuple[np.ndarray, list[tuple[int, tuple[int, int, int, int]]]]:
+    """Connected components of both line masks large enough to be tables: the label image and (label, box) per
+    component, largest area first. Line ends that stop a few pixels short of each other are joined first."""
+    j = settings.join
+    both = cv2.dilate(lines.both, cv2.getStructuringElement(cv2.MORPH_RECT, (j, j)))
     n, lab, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
     comps = []
     for i in range(1, n):
         x, y, w, h, area = stats[i]
-        if w >= min_w and h >= min_h:
+        if w >= settings.min_w and h >= settings.min_h:
             comps.append((i, (int(x), int(y), int(x + w), int(y + h))))
     comps.sort(key=lambda c: -(c[1][2] - c[1][0]) * (c[1][3] - c[1][1]))
-    grids: list[tuple[int, Grid]] = []
-    for i, box in comps:
-        x0, y0, x1, y1 = box
-        sub = (lab[y0:y1, x0:x1] == i).astype(np.uint8)
-        hm = cv2.bitwise_and(lines.horizontal[y0:y1, x0:x1], lines.horizontal[y0:y1, x0:x1], mask=sub)
-        vm = cv2.bitwise_and(lines.vertical[y0:y1, x0:x1], lines.vertical[y0:y1, x0:x1], mask=sub)
-        g = grid_from_masks(hm, vm, offset=(x0, y0), thin=thin)
-        if g is not None:
-            grids.append((i, g))
+    return lab, comps
+
+
+def _component_grid(lines: Lines, lab: np.ndarray, i: int, box: tuple[int, int, int, int],
+                    settings: GridSettings) -> Grid | None:
+    """The grid of component ``i`` of ``lab``, from the line masks under it."""
+    x0, y0, x1, y1 = box
+    sub = (lab[y0:y1, x0:x1] == i).astype(np.uint8)
+    hm = cv2.bitwise_and(lines.horizontal[y0:y1, x0:x1], lines.horizontal[y0:y1, x0:x1], mask=sub)
+    vm = cv2.bitwise_and(lines.vertical[y0:y1, x0:x1], lines.vertical[y0:y1, x0:x1], mask=sub)
+    return grid_from_masks(hm, vm, offset=(x0, y0), settings=settings)
+
+
+def _nest(grids: list[Grid], slack: int) -> list[Grid]:
+    """The top-level grids; a grid inside an earlier (larger) grid's cell is attached to it as nested."""
     top: list[Grid] = []
-    for _, g in grids:  # largest first: a component inside an earlier grid's cell is a nested table
-        parent = _container(top, g)
+    for g in grids:
+        parent = _container(top, g, slack)
         if parent is None:
             top.append(g)
         else:
             pg, cell = parent
             g.parent_cell = (cell.row, cell.col)
             pg.nested.append(g)
-    top.sort(key=lambda g: (g.box[1], g.box[0]))
     return top
 
 
-def _container(grids: list[Grid], g: Grid) -> tuple[Grid, GridCell] | None:
+def _container(grids: list[Grid], g: Grid, slack: int = DEFAULT_GRID.inside) -> tuple[Grid, GridCell] | None:
     cx0, cy0, cx1, cy1 = g.box
     for pg in grids:
         for holder in [pg] + _all_nested(pg):
             for c in holder.cells:
                 x0, y0, x1, y1 = c.box
-                if x0 - 3 <= cx0 and y0 - 3 <= cy0 and cx1 <= x1 + 3 and cy1 <= y1 + 3:
+                if x0 - slack <= cx0 and y0 - slack <= cy0 and cx1 <= x1 + slack and cy1 <= y1 + slack:
                     return holder, c
     return None
 
@@ -203,52 +270,100 @@ def _all_nested(g: Grid) -> list[Grid]:
     return out
 
 
+Ruled = list[tuple[float, list[_Seg]]]  # grid line positions, each with the segments drawn on it
+
+
 def grid_from_masks(hmask: np.ndarray, vmask: np.ndarray, offset: tuple[int, int] = (0, 0),
-                    tol: float = 6.0, thin: int = 44) -> Grid | None:
+                    settings: GridSettings = DEFAULT_GRID) -> Grid | None:
     """One table's grid from its horizontal and vertical line masks (same-size crops)."""
-    h, w = hmask.shape
-    hs = _segments(hmask, True, min_len=12)
-    vs = _segments(vmask, False, min_len=12)
-    if not hs or not vs:
+    ruled = masks_to_rules(hmask, vmask, settings)
+    if ruled is None:
         return None
-    rows = _cluster(hs, tol)
-    # a vertical rule runs from one horizontal rule to another; strokes of underlined characters
-    # standing on an underline touch one at most
-    vs = [v for v in vs if sum(_touches(v, rows, tol + 3)) == 2
-          or (sum(_touches(v, rows, tol + 3)) == 1 and v.b - v.a >= 120)]  # an open end of a long rule
-    if len(rows) < 2 or len(vs) < 2:
-        return None
-    cols = _cluster(vs, tol)
-    ys = [p for p, _ in rows]
-    xs = [p for p, _ in cols]
-    # rules missing at the table's outer edge: the other direction's extent bounds the table
-    hx0, hx1 = min(s.a for s in hs), max(s.b for s in hs)
-    vy0, vy1 = min(s.a for s in vs), max(s.b for s in vs)
-    if xs[0] - hx0 > 2 * tol:
-        cols.insert(0, (float(hx0), []))
-    if hx1 - xs[-1] > 2 * tol:
-        cols.append((float(hx1), []))
-    if ys[0] - vy0 > 2 * tol:
-        rows.insert(0, (float(vy0), []))
-    if vy1 - ys[-1] > 2 * tol:
-        rows.append((float(vy1), []))
+    rows, cols = ruled
     ys = [p for p, _ in rows]
     xs = [p for p, _ in cols]
     if len(ys) < 2 or len(xs) < 2:
         return None
-    nr, nc = len(ys) - 1, len(xs) - 1
-    # boundary presence
-    vpresent = np.zeros((nr, nc + 1), bool)  # vertical boundary left of column j in row i
-    hpresent = np.zeros((nr + 1, nc), bool)  # horizontal boundary above row i in column j
-    for j, (_, segs) in enumerate(cols):
-        for i in range(nr):
-            vpresent[i, j] = _coverage(segs, ys[i], ys[i + 1]) >= COVER
-    for i, (_, segs) in enumerate(rows):
-        for j in range(nc):
-            hpresent[i, j] = _coverage(segs, xs[j], xs[j + 1]) >= COVER
+    vpresent, hpresent = rules_to_boundaries(rows, cols, settings.cover)
     ox, oy = offset
     xi = [int(round(x)) + ox for x in xs]
     yi = [int(round(y)) + oy for y in ys]
+    nested = cut_nested(xi, yi, vpresent, hpresent, settings.thin)
+    cells = _merge(len(ys) - 1, len(xs) - 1, vpresent, hpresent)
+    out = sorted((_cell(r0, c0, r1, c1, xi, yi) for r0, c0, r1, c1 in cells), key=lambda c: (c.row, c.col))
+    grid = Grid((xi[0], yi[0], xi[-1], yi[-1]), xi, yi, out)
+    for g in nested:
+        holder = next(c for c in out if c.box[0] <= g.box[0] and c.box[2] >= g.box[2] and c.box[1] <= g.box[1] and c.box[3] >= g.box[3])
+        g.parent_cell = (holder.row, holder.col)
+        grid.nested.append(g)
+    return grid
+
+
+def _cell(r0: int, c0: int, r1: int, c1: int, xs: list[int], ys: list[int]) -> GridCell:
+    """The cell over grid positions r0..r1 × c0..c1 (inclusive), its box on the grid lines ``xs`` / ``ys``."""
+    return GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+
+
+def masks_to_rules(hmask: np.ndarray, vmask: np.ndarray, settings: GridSettings = DEFAULT_GRID) -> tuple[Ruled, Ruled] | None:
+    """Row and column lines (position, segments) of one table's masks, outer rules added where missing;
+    ``None`` when there are not two of each.
+
+    A vertical rule runs from one horizontal rule to another; strokes of underlined characters standing on
+    an underline touch one at most (kept only if ``open_rule`` long: the open end of a long rule)."""
+    tol = settings.snap
+    hs = _segments(hmask, True, min_len=settings.segment_min)
+    vs = _segments(vmask, False, min_len=settings.segment_min)
+    if not hs or not vs:
+        return None
+    rows = _cluster(hs, tol)
+    ends = [sum(_touches(v, rows, tol + settings.touch)) for v in vs]
+    vs = [v for v, n in zip(vs, ends) if n == 2 or (n == 1 and v.b - v.a >= settings.open_rule)]
+    if len(rows) < 2 or len(vs) < 2:
+        return None
+    cols = _cluster(vs, tol)
+    _add_outer(rows, cols, hs, vs, tol)
+    return rows, cols
+
+
+def _add_outer(rows: Ruled, cols: Ruled, hs: list[_Seg], vs: list[_Seg], tol: float) -> None:
+    """Rules missing at the table's outer edge: the other direction's extent bounds the table (in place)."""
+    xs0, xs1 = cols[0][0], cols[-1][0]
+    ys0, ys1 = rows[0][0], rows[-1][0]
+    hx0, hx1 = min(s.a for s in hs), max(s.b for s in hs)
+    vy0, vy1 = min(s.a for s in vs), max(s.b for s in vs)
+    if xs0 - hx0 > 2 * tol:
+        cols.insert(0, (float(hx0), []))
+    if hx1 - xs1 > 2 * tol:
+        cols.append((float(hx1), []))
+    if ys0 - vy0 > 2 * tol:
+        rows.insert(0, (float(vy0), []))
+    if vy1 - ys1 > 2 * tol:
+        rows.append((float(vy1), []))
+
+
+def rules_to_boundaries(rows: Ruled, cols: Ruled, cover: float = DEFAULT_GRID.cover) -> tuple[np.ndarray, np.ndarray]:
+    """Which boundaries between neighbouring grid positions are ruled (covered at least ``cover``):
+    ``vpresent[i, j]``, the vertical boundary left of column j in row i ((rows, cols + 1)), and
+    ``hpresent[i, j]``, the horizontal boundary above row i in column j ((rows + 1, cols))."""
+    ys = [p for p, _ in rows]
+    xs = [p for p, _ in cols]
+    nr, nc = len(ys) - 1, len(xs) - 1
+    vpresent = np.zeros((nr, nc + 1), bool)
+    hpresent = np.zeros((nr + 1, nc), bool)
+    for j, (_, segs) in enumerate(cols):
+        for i in range(nr):
+            vpresent[i, j] = _coverage(segs, ys[i], ys[i + 1]) >= cover
+    for i, (_, segs) in enumerate(rows):
+        for j in range(nc):
+            hpresent[i, j] = _coverage(segs, xs[j], xs[j + 1]) >= cover
+    return vpresent, hpresent
+
+
+def cut_nested(xi: list[int], yi: list[int], vpresent: np.ndarray, hpresent: np.ndarray,
+               thin: int = DEFAULT_GRID.thin) -> list[Grid]:
+    """Tables drawn into the grid inside a cell (:func:`_nested_regions`), as grids of their own; their rules
+    are taken out of ``vpresent`` / ``hpresent`` (in place), as inside the parent cell they bound nothing."""
+    nr = vpresent.shape[0]
     nested: list[Grid] = []
     for r0, r1, jl, jr in _nested_regions(xi, vpresent, hpresent, thin):
         sub_v = vpresent[r0:r1 + 1, jl + 1:jr + 1].copy()
@@ -257,26 +372,15 @@ def grid_from_masks(hmask: np.ndarray, vmask: np.ndarray, offset: tuple[int, int
         sub_h[-1, :] = True
         ncells = _merge(r1 - r0 + 1, jr - jl - 1, sub_v, sub_h)
         sx, sy = xi[jl + 1:jr + 1], yi[r0:r1 + 2]
-        g = Grid((sx[0], sy[0], sx[-1], sy[-1]), sx, sy,
-                 sorted((GridCell(a, b, c - a + 1, d - b + 1, (sx[b], sy[a], sx[d + 1], sy[c + 1])) for a, b, c, d in ncells),
-                        key=lambda c: (c.row, c.col)))
-        nested.append(g)
-        # inside the parent cell the nested table's rules are no boundaries of the parent grid
+        nested.append(Grid((sx[0], sy[0], sx[-1], sy[-1]), sx, sy,
+                           sorted((_cell(a, b, c, d, sx, sy) for a, b, c, d in ncells), key=lambda c: (c.row, c.col))))
         vpresent[r0:r1 + 1, jl + 1:jr + 1] = False
         hpresent[r0 + 1:r1 + 1, jl:jr + 1] = False
         if r0 > 0 and not hpresent[r0, jl]:
             hpresent[r0, jl:jr + 1] = False
         if r1 + 1 < nr and not hpresent[r1 + 1, jl]:
             hpresent[r1 + 1, jl:jr + 1] = False
-    cells = _merge(nr, nc, vpresent, hpresent)
-    out = [GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xi[c0], yi[r0], xi[c1 + 1], yi[r1 + 1])) for r0, c0, r1, c1 in cells]
-    out.sort(key=lambda c: (c.row, c.col))
-    grid = Grid((xi[0], yi[0], xi[-1], yi[-1]), xi, yi, out)
-    for g in nested:
-        holder = next(c for c in out if c.box[0] <= g.box[0] and c.box[2] >= g.box[2] and c.box[1] <= g.box[1] and c.box[3] >= g.box[3])
-        g.parent_cell = (holder.row, holder.col)
-        grid.nested.append(g)
-    return grid
+    return nested
 
 
 def _nested_regions(xs: list[int], vpresent: np.ndarray, hpresent: np.ndarray, thin: int) -> list[tuple[int, int, int, int]]:
