@@ -26,10 +26,11 @@ from .errors import InputError, MapError, NeedsOCR, UnknownTemplate, stage_of
 from .ir import Document
 from .limits import Limits
 from .loaders import load
-from .locate import Identified, Scope, decide_year_shift, doc_lines, identify, locate_sections
-from .mapping import Mapped, map_sections
+from .locate import Identified, decide_year_shift, doc_lines, identify, locate_sections
+from .mapping import map_sections
 from .maps import load_catalogue, load_maps
 from .mapspec import TableMap
+from .records import Mapped, Scope
 from .text import years
 from .validate import Context, assemble
 
