@@ -26,7 +26,7 @@ from .errors import InputError, MapError, NeedsOCR, UnknownTemplate, stage_of
 from .ir import Document
 from .limits import Limits
 from .loaders import load
-from .locate import Identified, decide_year_shift, doc_lines, identify, locate_sections
+from .locate import Identified, identify, identify_forced, locate_sections, map_named
 from .mapping import map_sections
 from .maps import load_catalogue, load_maps
 from .mapspec import TableMap
@@ -130,12 +130,13 @@ def run_stages(doc: Document, maps_dir: str | Path | None = None, template: str 
         t.identification = identify(doc, maps)
     ident = t.identification
     m = ident.map
+    em = ident.edition_map  # every year moved to the document's edition: no later stage sees the shift
     t.stage = "locate"
-    t.scopes = locate_sections(doc, m, ident.year_shift)
+    t.scopes = locate_sections(doc, em)
     t.stage = "map"
-    t.mapped = map_sections(t.scopes, ident.year_shift, m.edition_year)
+    t.mapped = map_sections(t.scopes)
     t.stage = "validate"
-    ctx = Context(catalogue=catalogue, edition_year=m.edition_year + ident.year_shift, table_map=m)
+    ctx = Context(catalogue=catalogue, edition_year=em.edition_year, table_map=em)
     fields, tables, texts = assemble(t.mapped, ctx)
     warnings = list(doc.warnings)
     if ident.shift_tied:
@@ -176,22 +177,6 @@ def flag_undecided_edition(fields: list, tables: list, edition_year: int, tied: 
                     if t.status == "ok":
                         t.status = "review"
     return f"the edition year could not be decided between {editions}; values with a year are flagged review"
-
-
-# ---------------------------------------------------------------- identification by the user's word
-def map_named(maps: tuple[TableMap, ...], template: str) -> TableMap:
-    """The map of ``template`` among ``maps``; :class:`MapError` if there is none."""
-    for m in maps:
-        if m.template == template:
-            return m
-    raise MapError(f"no map for template {template!r}")
-
-
-def identify_forced(doc: Document, m: TableMap) -> Identified:
-    """The template named by the user: skip identification, still detect the edition's year shift."""
-    lines = doc_lines(doc)
-    shift, tied = decide_year_shift(m, set(years("\n".join(lines))), set(lines))
-    return Identified(m, 1.0, shift, [(m.template, 1.0)], tied)
 
 
 def _rank_for_reader(doc: Document, maps: tuple[TableMap, ...], forced: Identified) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .errors import UnknownTemplate
+from .errors import MapError, UnknownTemplate
 from .ir import Document, Paragraph, Table
 from .maps import keyword_weights
 from .mapspec import Section, TableMap
@@ -40,6 +40,21 @@ class Identified:
     def edition_map(self) -> TableMap:
         """The map of the document's edition (every year moved by ``year_shift``): what the later stages read."""
         return self.map.shifted(self.year_shift)
+
+
+def map_named(maps: tuple[TableMap, ...], template: str) -> TableMap:
+    """The map of ``template`` among ``maps``; :class:`MapError` if there is none."""
+    for m in maps:
+        if m.template == template:
+            return m
+    raise MapError(f"no map for template {template!r}")
+
+
+def identify_forced(doc: Document, m: TableMap) -> Identified:
+    """The template named by the user: skip identification, still detect the edition's year shift."""
+    lines = doc_lines(doc)
+    shift, tied = decide_year_shift(m, set(years("\n".join(lines))), set(lines))
+    return Identified(m, 1.0, shift, [(m.template, 1.0)], tied)
 
 
 def doc_lines(doc: Document) -> list[str]:
