@@ -241,10 +241,9 @@ def heading_score(text: str, heading: str) -> float:
     return s
 
 
-def locate_sections(doc: Document, m: TableMap, shift: int = 0) -> list[Scope]:
+def locate_sections(doc: Document, m: TableMap) -> list[Scope]:
     """Where each section of ``m`` is in ``doc``, in map order. ``m`` is the map of the document's edition
-    (:attr:`Identified.edition_map`); ``shift``, for callers of the old signature only, shifts it first."""
-    m = m.shifted(shift)
+    (:attr:`Identified.edition_map`: every year already moved)."""
     pos = _positions(doc)
     starts: list[tuple[int, Scope]] = []  # (position index, scope)
     fallback: list[Scope] = []

@@ -12,10 +12,9 @@ from .records import Hit, ListHit, Mapped, Scope, TextHit
 __all__ = ["Hit", "ListHit", "Mapped", "TextHit", "map_sections"]  # the records, for importers of this module
 
 
-def map_sections(scopes: list[Scope], *_old: object) -> Mapped:
+def map_sections(scopes: list[Scope]) -> Mapped:
     """Every scope read by its section's layout, in order.
 
     The scopes come from :func:`extractor.locate.locate_sections` on the map of the document's edition, so
-    nothing here shifts years; further positional arguments (the year shift and edition year of the old
-    signature ``map_sections(scopes, shift, edition_year)``) are accepted and ignored."""
+    nothing here shifts years."""
     return map_scopes(scopes)

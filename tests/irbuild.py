@@ -60,11 +60,11 @@ def tmap(*sections: dict[str, Any], rules: list[dict[str, Any]] | None = None, e
 
 def mapped(d: Document, m: TableMap, shift: int = 0):
     """locate → map, as the pipeline runs them."""
-    return map_sections(locate_sections(d, m, shift), shift, m.edition_year)
+    return map_sections(locate_sections(d, m.shifted(shift)))
 
 
 def scopes(d: Document, m: TableMap, shift: int = 0):
-    return locate_sections(d, m, shift)
+    return locate_sections(d, m.shifted(shift))
 
 
 def catalogue(*indicators: dict[str, Any]) -> dict[str, Indicator]:
@@ -73,7 +73,8 @@ def catalogue(*indicators: dict[str, Any]) -> dict[str, Indicator]:
 
 def validated(d: Document, m: TableMap, cat: dict[str, Indicator] | None = None, shift: int = 0):
     """locate → map → assemble: (fields, tables, texts)."""
-    ctx = Context(catalogue=cat or {}, edition_year=m.edition_year + shift, table_map=m)
+    em = m.shifted(shift)  # as api.run_stages: the edition's map for every stage after identification
+    ctx = Context(catalogue=cat or {}, edition_year=em.edition_year, table_map=em)
     return assemble(mapped(d, m, shift), ctx)
 
 

@@ -214,7 +214,7 @@ def test_which_print_of_a_repeated_heading_a_section_starts_at(tmp_path):
     def list_scope(section: dict):
         raw["sections"][0] = section
         m = TableMap.model_validate(raw)
-        sc = next(x for x in locate_sections(doc, m, 0) if x.section.layout == "list")
+        sc = next(x for x in locate_sections(doc, m) if x.section.layout == "list")
         return [r.table.cells[0].text for r in sc.regions]
 
     base = {k: v for k, v in raw["sections"][0].items() if k not in ("followed_by", "occurrence")}
