@@ -1,7 +1,8 @@
 """Hand mutations of named thresholds: is every constant pinned by a test?
 
-For each module-level numeric constant (``NAME = 0.9  # …``) in ``extractor/`` (or those named), the
-value is multiplied and divided by ``--factor`` (default 10) in a scratch copy of the repository and the
+For each module-level numeric constant (``NAME = 0.9  # …``) and each numeric field default of a settings
+dataclass (``    snap_tolerance: float = 3.0``, e.g. the PDF and OCR ``GridSettings``) in ``extractor/`` (or
+those named), the value is multiplied and divided by ``--factor`` (default 10) in a scratch copy of the repository and the
 test suite is run there (``-x``: it stops at the first failing test). A mutant the suite does not kill is
 printed as a survivor: a threshold nobody tests.
 
@@ -24,17 +25,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CONST = re.compile(r"^(?P<name>[A-Z][A-Z0-9_]{2,}) = (?P<value>\d+(?:\.\d+)?)(?P<rest>\s*(?:#.*)?)$", re.M)
+FIELD = re.compile(r"^    (?P<name>[a-z][a-z0-9_]{2,}): (?:float|int) = (?P<value>\d+(?:\.\d+)?)(?P<rest>\s*(?:#.*)?)$", re.M)
 SKIP = {"SCHEMA_VERSION", "SUMMARY_VERSION", "CHUNK", "HEAD"}
 
 
-def constants(root: Path, names: set[str]) -> list[tuple[Path, str, str]]:
+def constants(root: Path, names: set[str]) -> list[tuple[Path, str, str, str]]:
+    """(file, name, value, the text before the value on its line) of every mutable number."""
     out = []
     for f in sorted((root / "extractor").rglob("*.py")):
-        for m in CONST.finditer(f.read_text(encoding="utf-8")):
-            n = m.group("name")
-            if (names and n not in names) or (not names and n in SKIP):
-                continue
-            out.append((f.relative_to(root), n, m.group("value")))
+        text = f.read_text(encoding="utf-8")
+        for rx, lead in ((CONST, "{name} = "), (FIELD, "    {name}: ")):
+            for m in rx.finditer(text):
+                n = m.group("name")
+                if (names and n not in names) or (not names and n in SKIP):
+                    continue
+                prefix = m.group(0)[:m.start("value") - m.start(0)]
+                out.append((f.relative_to(root), n, m.group("value"), prefix))
     return out
 
 
@@ -58,15 +64,15 @@ def main() -> int:
         work = Path(tmp) / "repo"
         shutil.copytree(ROOT, work, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info"))
         survivors = []
-        for rel, name, value in constants(work, set(args.names)):
+        for rel, name, value, prefix in constants(work, set(args.names)):
             path = work / rel
             original = path.read_text(encoding="utf-8")
             for up in (True, False):
                 new = mutated(value, up, args.factor)
                 if new == value:
                     continue
-                pat = re.compile(rf"^{name} = {re.escape(value)}(?=\s|$)", re.M)
-                path.write_text(pat.sub(f"{name} = {new}", original, count=1), encoding="utf-8")
+                pat = re.compile(rf"^{re.escape(prefix)}{re.escape(value)}(?=\s|$)", re.M)
+                path.write_text(pat.sub(lambda _m: f"{prefix}{new}", original, count=1), encoding="utf-8")
                 try:
                     r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                                         *args.tests], cwd=work, capture_output=True, text=True, timeout=args.timeout,
