@@ -16,12 +16,13 @@ import re
 import weakref
 
 from ..ir import Block, Cell, Paragraph, Table
+from ..thresholds import SOURCE_OK
 from ..loaders.pdf.stitch import align_columns
 from .checkbox import rewrite
 from .grid import Grid, GridCell
 from .pipeline import PageOCR
 
-# character probability at which a cell is still trusted; maps to 0.9, the validator's ok threshold. Chosen so
+# character probability at which a cell is still trusted; maps to SOURCE_OK, the validator's ok threshold. Chosen so
 # that no misread value stayed above it, on the sample scans and on all five forms degraded harder (blur
 # σ 1.0, noise σ 10, JPEG q45: ~1,200 values, none wrong and ok)
 CHAR_OK = 0.93
@@ -30,14 +31,22 @@ RUNS_ON: "weakref.WeakKeyDictionary[Cell, bool]" = weakref.WeakKeyDictionary()
 SEAL_SHARE = 0.004  # share of red pixels in a cell that counts as a seal over it
 SEAL_FACTOR = 0.85
 CROSSING_FACTOR = 0.85
-DOUBT = 0.85  # source confidence of a cell with a geometric or textual reason to doubt it (below 0.9: review)
+DOUBT = 0.85  # source confidence of a cell with a geometric or textual reason to doubt it (below SOURCE_OK: review)
+# a tick box decided at least this surely does not lower its cell: the tick-box scale of :mod:`.checkbox` (a filled
+# box or a confirmed tick 0.9, a box near a threshold 0.93 × 0.95), not the validator's SOURCE_OK
+MARK_OK = 0.9
+MARK_FACTOR = 0.95  # an unclear tick box lowers its cell's confidence by this at least (and by mark / MARK_OK)
+
+
+_ABOVE_OK = round(1 - SOURCE_OK, 10)  # 0.1, not 0.09999999999999998: the same float as before SOURCE_OK was named
 
 
 def char_confidence(p: float) -> float:
-    """Lowest character probability → source confidence; ``CHAR_OK`` maps to 0.9 (the ok threshold)."""
+    """Lowest character probability → source confidence; ``CHAR_OK`` maps to ``SOURCE_OK`` (the validator's ok
+    threshold), 1.0 to 1.0 linearly; below ``CHAR_OK`` proportionally, and 2 % lower (so just below is not ok)."""
     if p >= CHAR_OK:
-        return round(0.9 + 0.1 * (p - CHAR_OK) / (1 - CHAR_OK), 4)
-    return round(0.9 * p / CHAR_OK * 0.98, 4)
+        return round(SOURCE_OK + _ABOVE_OK * (p - CHAR_OK) / (1 - CHAR_OK), 4)
+    return round(SOURCE_OK * p / CHAR_OK * 0.98, 4)
 
 
 def _region_texts(p: PageOCR) -> dict[int, list[tuple[int, tuple, str, list[float], float, int]]]:
@@ -218,8 +227,8 @@ def cell_confidence(probs: list[float], red: float, crossing: bool, mark_conf: f
     if crossing:
         conf *= CROSSING_FACTOR
         notes.append("OCR: text crosses the cell border")
-    if mark_conf < 0.9:
-        conf *= mark_conf / 0.9 * 0.95
+    if mark_conf < MARK_OK:
+        conf *= mark_conf / MARK_OK * MARK_FACTOR
         notes.append(f"OCR: tick box unclear ({mark_conf:.2f})")
     return round(min(1.0, conf), 4), notes
 
