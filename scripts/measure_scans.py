@@ -295,6 +295,16 @@ def main(argv=None) -> int:
         for e in g["examples"][:2]:
             print(f"        {Path(e['path']).name}  col={e['column_label']!r}\n"
                   f"          got {str(e['got'])[:90]!r}  want {str(e['want'])[:60]!r}")
+    print("\nvalues right whatever their status (the issue's 'right': a flagged right value is right too):")
+    for r in renderings:
+        outs = [o for x in results if x["rendering"] == r for o in x["outcomes"]]
+        good = sum(o["bucket"] == "right" or (o["bucket"] == "flagged" and o["got"] == o["want"]) for o in outs)
+        print(f"  {r:6s} {good}/{len(outs)} = {100 * good / max(1, len(outs)):.2f} %")
+    fw = Counter((x["rendering"], x["form"], o["table"], o["column_label"] if o["kind"] == "list" else o["row_label"])
+                 for x in results for o in x["outcomes"] if o["bucket"] == "flagged" and o["got"] != o["want"])
+    print(f"\nflagged and wrong: {sum(fw.values())} values; places (first {a.list}):")
+    for (r, form, table, place), n in fw.most_common(a.list):
+        print(f"  {n:4d}  {r} {form} | {table} | {place}")
     why = flag_reasons(results)
     print(f"\nflag reasons on right values (first {a.list}):")
     for r, n in why.most_common(a.list):
@@ -310,6 +320,9 @@ def main(argv=None) -> int:
                              for x in results for o in x["outcomes"] if o["bucket"] == "wrong_ok"],
             "flagged_wrong": Counter(x["form"] for x in results for o in x["outcomes"]
                                      if o["bucket"] == "flagged" and o["got"] != o["want"]),
+            "flagged_wrong_values": [dict(o, path=x["path"], rendering=x["rendering"], form=x["form"])
+                                     for x in results for o in x["outcomes"]
+                                     if o["bucket"] == "flagged" and o["got"] != o["want"]],
             "flag_reasons_on_right": dict(why.most_common()),
             "flagged_right": [dict(o, path=x["path"], rendering=x["rendering"], form=x["form"])
                               for x in results for o in x["outcomes"]
