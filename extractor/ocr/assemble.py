@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from dataclasses import dataclass
 
 from ..ir import Block, Cell, Paragraph, Table
 from ..thresholds import SOURCE_OK
@@ -276,48 +277,15 @@ def page_blocks(p: PageOCR) -> list[Block]:
     region_of = {(r.table, r.cell): i for i, r in enumerate(p.regions) if r.table >= 0}
     tables: list[Table] = []
     for ti, g in enumerate(p.tables):
-        cells = []
         parts = []
         for ci, gc in enumerate(g.cells):
             ri = region_of.get((ti, ci))
             items = texts.get(ri, []) if ri is not None else []
             parts += [(ri, part, its) for part, its in split_on_rule_marks(g, gc, items, p.text_h)]
-        for ri, gc, items in parts:
-            reg = p.regions[ri] if ri is not None else None
-            x0, y0, x1, y1 = gc.box
-            text = cjk_punct(fix_dashes(_join_lines(items, x1 - 4, p.text_h, x0 + 4)))
-            probs = [q for it in items for q in it[3]]
-            mark_conf = min((it[4] for it in items if it[5]), default=1.0)
-            conf, notes = cell_confidence(probs, reg.red if reg else 0.0, bool(reg and reg.crossing and text), mark_conf,
-                                          text)
-            if _BARE_PERIOD.match(text):
-                conf = min(conf, DOUBT)
-                notes.append("OCR: two dates with no dash read between them (a period's dash may be lost)")
-            if not text:
-                conf, notes = (0.85, ["OCR: a red seal covers the cell"]) if reg and reg.red >= 0.02 else (1.0, [])
-            cell = Cell(row=gc.row, col=gc.col, rowspan=gc.rowspan, colspan=gc.colspan, text=text, page=p.page,
-                        bbox=(round(x0 * k, 2), round(y0 * k, 2), round(x1 * k, 2), round(y1 * k, 2)),
-                        confidence=conf, notes=notes)
-            if items:
-                last = [it for it in items if it[0] == items[-1][0]]
-                lx0, lx1 = min(it[1][0] for it in last), max(it[1][2] for it in last)
-                inner = (x1 - x0) - 2 * 0.08 * p.dpi  # cell padding (Word's default 0.19 cm) on both sides
-                n_chars = sum(len(it[2].replace(" ", "")) for it in last)
-                advance = (lx1 - lx0) / max(1, n_chars)
-                tail = text.rstrip()[-1:]
-                # CJK text filling the last line of a wide cell, no room left for one more character: it goes on
-                RUNS_ON[cell] = (inner >= 5 * p.text_h and lx1 - lx0 >= inner - 1.3 * advance
-                                 and n_chars >= 4 and bool(tail) and not tail.isascii())
-            cells.append(cell)
-        t = Table(n_rows=g.n_rows, n_cols=g.n_cols, cells=cells, page=p.page,
-                  bbox=tuple(round(v * k, 2) for v in g.box))
-        tables.append(t)
-    for ti, (g, parent) in enumerate(zip(p.tables, p.parents)):
-        if parent >= 0 and g.parent_cell is not None:
-            holder = tables[parent]
-            cell = next((c for c in holder.cells if (c.row, c.col) == tuple(g.parent_cell)), None)
-            if cell is not None:
-                cell.tables.append(tables[ti])
+        cells = [_ocr_cell(p, p.regions[ri] if ri is not None else None, gc, items, k) for ri, gc, items in parts]
+        tables.append(Table(n_rows=g.n_rows, n_cols=g.n_cols, cells=cells, page=p.page,
+                            bbox=tuple(round(v * k, 2) for v in g.box)))
+    _nest_tables(p, tables)
     blocks: list[tuple[float, Block]] = [(t.bbox[1], t) for t, par in zip(tables, p.parents) if par == -1]
     free = [i for i, r in enumerate(p.regions) if r.table < 0]
     for ri in free:
@@ -327,7 +295,54 @@ def page_blocks(p: PageOCR) -> list[Block]:
     return [b for _, b in blocks]
 
 
+def _nest_tables(p: PageOCR, tables: list[Table]) -> None:
+    """Each nested table put into its parent table's cell (``p.tables`` is flat, ``p.parents`` says where)."""
+    for ti, (g, parent) in enumerate(zip(p.tables, p.parents)):
+        if parent >= 0 and g.parent_cell is not None:
+            holder = tables[parent]
+            cell = next((c for c in holder.cells if (c.row, c.col) == tuple(g.parent_cell)), None)
+            if cell is not None:
+                cell.tables.append(tables[ti])
+
+
+def _ocr_cell(p: PageOCR, reg, gc: GridCell, items: list, k: float) -> Cell:  # noqa: ANN001
+    """One IR cell from a grid cell and its recognised lines (``reg``: its :class:`pipeline.Region` or None;
+    ``k``: PDF points per pixel): the text joined and fixed, the confidence with its notes, and whether its
+    text runs on (:data:`RUNS_ON`)."""
+    x0, y0, x1, y1 = gc.box
+    text = cjk_punct(fix_dashes(_join_lines(items, x1 - 4, p.text_h, x0 + 4)))
+    probs = [q for it in items for q in it[3]]
+    mark_conf = min((it[4] for it in items if it[5]), default=1.0)
+    conf, notes = cell_confidence(probs, reg.red if reg else 0.0, bool(reg and reg.crossing and text), mark_conf, text)
+    if _BARE_PERIOD.match(text):
+        conf = min(conf, DOUBT)
+        notes.append("OCR: two dates with no dash read between them (a period's dash may be lost)")
+    if not text:
+        conf, notes = (0.85, ["OCR: a red seal covers the cell"]) if reg and reg.red >= 0.02 else (1.0, [])
+    cell = Cell(row=gc.row, col=gc.col, rowspan=gc.rowspan, colspan=gc.colspan, text=text, page=p.page,
+                bbox=(round(x0 * k, 2), round(y0 * k, 2), round(x1 * k, 2), round(y1 * k, 2)),
+                confidence=conf, notes=notes)
+    if items:
+        RUNS_ON[cell] = _runs_on(items, text, x1 - x0, p)
+    return cell
+
+
+def _runs_on(items: list, text: str, width: float, p: PageOCR) -> bool:
+    """CJK text filling the last line of a wide cell (``width`` px), no room left for one more character: it goes
+    on (on the next page, when the table is cut there)."""
+    last = [it for it in items if it[0] == items[-1][0]]
+    lx0, lx1 = min(it[1][0] for it in last), max(it[1][2] for it in last)
+    inner = width - 2 * 0.08 * p.dpi  # cell padding (Word's default 0.19 cm) on both sides
+    n_chars = sum(len(it[2].replace(" ", "")) for it in last)
+    advance = (lx1 - lx0) / max(1, n_chars)
+    tail = text.rstrip()[-1:]
+    return (inner >= 5 * p.text_h and lx1 - lx0 >= inner - 1.3 * advance
+            and n_chars >= 4 and bool(tail) and not tail.isascii())
+
+
 def _paragraphs(items: list, p: PageOCR, k: float) -> list[Paragraph]:
+    """The free text's lines (``items`` as in :func:`_region_texts`) as paragraphs: wrapped lines joined; specks
+    and background read as text dropped. ``k``: PDF points per pixel."""
     if not items:
         return []
     left = min(it[1][0] for it in items)
@@ -335,13 +350,25 @@ def _paragraphs(items: list, p: PageOCR, k: float) -> list[Paragraph]:
     for g, par in zip(p.tables, p.parents):
         if par == -1:
             left, right = min(left, g.box[0]), max(right, g.box[2])
+    out = []
+    for g in _paragraph_groups(items, left, right, p.text_h):
+        para = _paragraph(g, left, right, p, k)
+        if para is not None:
+            out.append(para)
+    return out
+
+
+def _paragraph_groups(items: list, left: float, right: float, text_h: float) -> list[list[list]]:
+    """Lines (bands of segments) grouped into paragraphs: a line goes on from the one above when that one ran to
+    the right edge, it starts at the left edge (or under the line above), close below, and starts no item or
+    ``key：`` line."""
     bands: list[list] = []
     for it in items:
         if bands and bands[-1][0][0] == it[0]:
             bands[-1].append(it)
         else:
             bands.append([it])
-    right_ref = line_end([max(s[1][2] for s in b) for b in bands], right, p.text_h)
+    right_ref = line_end([max(s[1][2] for s in b) for b in bands], right, text_h)
     groups: list[list[list]] = []
     prev = None
     for b in bands:
@@ -352,32 +379,34 @@ def _paragraphs(items: list, p: PageOCR, k: float) -> list[Paragraph]:
             py1 = max(s[1][3] for s in prev)
             text = " ".join(s[2] for s in b).strip()
             px0 = min(s[1][0] for s in prev)
-            cont = (px1 >= right_ref - 1.5 * p.text_h and x0 <= max(left + 1.0 * p.text_h, px0 + 0.5 * p.text_h)
-                    and y0 - py1 <= 1.6 * p.text_h and not _starts_item(text) and not _KEY_LINE.match(text))
+            cont = (px1 >= right_ref - 1.5 * text_h and x0 <= max(left + 1.0 * text_h, px0 + 0.5 * text_h)
+                    and y0 - py1 <= 1.6 * text_h and not _starts_item(text) and not _KEY_LINE.match(text))
             if cont:
                 groups[-1].append(b)
                 prev = b
                 continue
         groups.append([b])
         prev = b
-    out = []
-    for g in groups:
-        segs = [s for b in g for s in b]
-        text = _join_lines(segs, right, p.text_h, left)
-        text = cjk_punct(fix_dashes(text.replace("\n", "")))  # a paragraph's wrapped lines
-        if not text.strip():
-            continue
-        probs = [q for s in segs for q in s[3]]
-        conf, _ = cell_confidence(probs, 0.0, False, 1.0)
-        if not any(ch.isalnum() for ch in text) or (len(text.strip()) <= 3 and conf < 0.6):
-            continue  # specks, a photo's background, a torn edge: no text
-        x0 = min(s[1][0] for s in segs)
-        y0 = min(s[1][1] for s in segs)
-        x1 = max(s[1][2] for s in segs)
-        y1 = max(s[1][3] for s in segs)
-        out.append(Paragraph(text=text, page=p.page, bbox=(round(x0 * k, 2), round(y0 * k, 2), round(x1 * k, 2),
-                                                            round(y1 * k, 2)), confidence=conf))
-    return out
+    return groups
+
+
+def _paragraph(group: list[list], left: float, right: float, p: PageOCR, k: float) -> Paragraph | None:
+    """One paragraph from its lines; None for no text (specks, a photo's background, a torn edge)."""
+    segs = [s for b in group for s in b]
+    text = _join_lines(segs, right, p.text_h, left)
+    text = cjk_punct(fix_dashes(text.replace("\n", "")))  # a paragraph's wrapped lines
+    if not text.strip():
+        return None
+    probs = [q for s in segs for q in s[3]]
+    conf, _ = cell_confidence(probs, 0.0, False, 1.0)
+    if not any(ch.isalnum() for ch in text) or (len(text.strip()) <= 3 and conf < 0.6):
+        return None
+    x0 = min(s[1][0] for s in segs)
+    y0 = min(s[1][1] for s in segs)
+    x1 = max(s[1][2] for s in segs)
+    y1 = max(s[1][3] for s in segs)
+    return Paragraph(text=text, page=p.page, bbox=(round(x0 * k, 2), round(y0 * k, 2), round(x1 * k, 2),
+                                                   round(y1 * k, 2)), confidence=conf)
 
 
 # ---------------------------------------------------------------- tables across pages
@@ -516,82 +545,129 @@ def _pair_cut_row(above: list[Cell], below: list[Cell], xpos, tol: float) -> lis
     return out if k == len(above) else []
 
 
+class _Columns:
+    """The column lines of two tables stitched: a continuation with as many column lines and the same outer edges
+    but moved inner lines (widths changed on the next page, no repeated header) is aligned column by column, in
+    order (the PDF stitcher's rule); otherwise the columns are the union of both tables' lines (points, merged
+    within ``tol``)."""
+
+    def __init__(self, a: Table, b: Table, tol: float) -> None:
+        self.snap = align_columns(_col_lines(a), _col_lines(b), ALIGN_TOL)
+        self.lower = {id(c) for c in b.cells}
+        xs: list[float] = []
+        for x in sorted(_col_lines(a) + ([] if self.snap is not None else _col_lines(b))):
+            if xs and x - xs[-1] <= tol:
+                continue
+            xs.append(x)
+        self.xs = xs
+
+    def xpos(self, c: Cell, k: int) -> float:
+        """Edge ``k`` (0 left, 2 right) of cell ``c``'s bbox, moved onto the upper table's line if snapped."""
+        x = c.bbox[k]
+        return self.snap(x) if self.snap is not None and id(c) in self.lower else x
+
+    def col(self, x: float) -> int:
+        """The column line nearest ``x``."""
+        return min(range(len(self.xs)), key=lambda i: abs(self.xs[i] - x))
+
+
 def merge_tables(a: Table, b: Table, tol: float = 4.0, cut: bool = True) -> Table:
     """``b`` (next page) appended below ``a``; columns are the union of both tables' column lines.
 
     A row cut by the page break (same cells, the label cell empty below) is joined back into one row;
     a label cell spanning rows that was cut (empty below, spanning above) spans the rows below too.
     """
-    # a continuation with as many column lines and the same outer edges but moved inner lines (widths changed
-    # on the next page, no repeated header) is aligned column by column, in order: the PDF stitcher's rule
-    snap = align_columns(_col_lines(a), _col_lines(b), ALIGN_TOL)
-    lower = {id(c) for c in b.cells}
-
-    def xpos(c: Cell, k: int) -> float:
-        x = c.bbox[k]
-        return snap(x) if snap is not None and id(c) in lower else x
-
-    xs: list[float] = []
-    for x in sorted(_col_lines(a) + ([] if snap is not None else _col_lines(b))):
-        if xs and x - xs[-1] <= tol:
-            continue
-        xs.append(x)
-
-    def col(x: float) -> int:
-        return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
-
+    cols = _Columns(a, b, tol)
     last = a.n_rows - 1
     above = sorted({id(c): c for c in a.grid()[last] if c is not None}.values(), key=lambda c: c.col)
     below = sorted([c for c in b.cells if c.row == 0], key=lambda c: c.col)
-    pairs = _pair_cut_row(above, below, xpos, tol)
+    pairs = _pair_cut_row(above, below, cols.xpos, tol)
     absorbed: dict[int, Cell] = {}
     shift = a.n_rows
+    if pairs and _join_cut_row(pairs, above, last, absorbed, cols, tol, cut):
+        shift = a.n_rows - 1
+    cells = _regrid(a, b, shift, absorbed, cols)
+    return Table(n_rows=shift + b.n_rows, n_cols=max(1, len(cols.xs) - 1), cells=cells, page=a.page, bbox=a.bbox)
+
+
+@dataclass
+class _CutRow:
+    """What the two halves of a row cut by the page break say (:func:`_cut_row_evidence`)."""
+
+    below_only_under_text: bool  # text below only under cells with text above
+    label_join: bool  # a label running on over the break, beside new rows
+    strong: bool  # the row surely goes on below
+    weak: bool  # it may go on (text ran to the edge), and no two whole values are stacked
+    new_row: bool  # a row number of its own below: a new row
+
+
+def _cut_row_evidence(pairs: list[tuple[Cell, Cell]], absorbed: dict[int, Cell], last: int) -> _CutRow:
+    """Whether the paired last row above and first row below are one row cut by the page break."""
+    below_only_under_text = any(d.text.strip() for _, d in pairs) and all(
+        c.text.strip() or not d.text.strip() for c, d in pairs)
+    both = [(c, d) for c, d in pairs if c.text.strip() and d.text.strip()]
+    label_join = bool(pairs) and not absorbed and len(pairs) > 1 and pairs[0][0].text.strip() \
+        and pairs[0][1].text.strip() and RUNS_ON.get(pairs[0][0], False) and pairs[0][1].rowspan > 1
+    strong = bool(pairs) and (
+        (not pairs[0][1].text.strip() and bool(pairs[0][0].text.strip()))  # the row's label cell empty below
+        or bool(_GOES_ON.match(pairs[0][1].text))  # the label goes on: （注：…） （需…）
+        or (_depth(pairs[0][0].text) > 0 and _closes(pairs[0][1].text))  # '（跨' above, '…情况）' below
+        or (last <= 2 and any(c.text.strip() and not d.text.strip() for c, d in pairs)))  # a header row cut
+    weak = bool(pairs) and (any(RUNS_ON.get(c, False) for c, _ in both)  # text above ran on into the next page
+                            or (len(pairs) == 1 and pairs[0][0].text.count("\n") >= 2))  # a box goes on
+    # a row number of its own below (序号 1, 2 …, other than the one above): a new row, never the rest of one
+    new_row = bool(pairs) and bool(_ROW_NUMBER.match(pairs[0][0].text)) and bool(
+        _ROW_NUMBER.match(pairs[0][1].text)) and pairs[0][0].text.strip() != pairs[0][1].text.strip()
+    # two complete values of the same kind stacked in one column (79.36 above, 59.38 below; 2022年12月 above,
+    # 2024年10月 below): a value is never continued by another whole value, so these are two rows
+    stacked = any(_two_values(c.text, d.text) for c, d in both)
+    return _CutRow(below_only_under_text, bool(label_join), strong, weak and not stacked, new_row)
+
+
+def _join_cut_row(pairs: list[tuple[Cell, Cell]], above: list[Cell], last: int, absorbed: dict[int, Cell],
+                  cols: _Columns, tol: float, cut: bool) -> bool:
+    """Join the halves of a row cut by the page break into the cells above (``absorbed``: id of a cell below →
+    the cell above that took its text); True when the whole row was joined (the tables share a row)."""
     # above cells whose continuation below was read as part of a wider cell (a column line of the short piece of
     # the row on the next page was not found): their text cannot be told apart, so they are doubted when joined
     wide = {id(c) for c, d in pairs if d.bbox is None or (d.bbox is not None and c.bbox is not None and
-                                                            abs(c.bbox[2] - xpos(d, 2)) > tol)}
-    if pairs:
-        if above[0].rowspan > 1 or above[0].row != last:
-            c, d = pairs.pop(0)  # a label spanning rows, cut by the page break: it spans the rows below too
-            _append(c, d)
-            absorbed[id(d)] = c
-        below_only_under_text = any(d.text.strip() for _, d in pairs) and all(
-            c.text.strip() or not d.text.strip() for c, d in pairs)
-        both = [(c, d) for c, d in pairs if c.text.strip() and d.text.strip()]
-        label_join = bool(pairs) and not absorbed and len(pairs) > 1 and pairs[0][0].text.strip() \
-            and pairs[0][1].text.strip() and RUNS_ON.get(pairs[0][0], False) and pairs[0][1].rowspan > 1
-        strong = bool(pairs) and (
-            (not pairs[0][1].text.strip() and bool(pairs[0][0].text.strip()))  # the row's label cell empty below
-            or bool(_GOES_ON.match(pairs[0][1].text))  # the label goes on: （注：…） （需…）
-            or (_depth(pairs[0][0].text) > 0 and _closes(pairs[0][1].text))  # '（跨' above, '…情况）' below
-            or (last <= 2 and any(c.text.strip() and not d.text.strip() for c, d in pairs)))  # a header row cut
-        weak = bool(pairs) and (any(RUNS_ON.get(c, False) for c, _ in both)  # text above ran on into the next page
-                                or (len(pairs) == 1 and pairs[0][0].text.count("\n") >= 2))  # a box goes on
-        # a row number of its own below (序号 1, 2 …, other than the one above): a new row, never the rest of one
-        new_row = bool(pairs) and bool(_ROW_NUMBER.match(pairs[0][0].text)) and bool(
-            _ROW_NUMBER.match(pairs[0][1].text)) and pairs[0][0].text.strip() != pairs[0][1].text.strip()
-        # two complete values of the same kind stacked in one column (79.36 above, 59.38 below; 2022年12月 above,
-        # 2024年10月 below): a value is never continued by another whole value, so these are two rows
-        stacked = any(_two_values(c.text, d.text) for c, d in both)
-        weak = weak and not stacked
-        split = not label_join and not new_row and cut and bool(pairs) and below_only_under_text and (strong or weak)
-        if split:  # one row cut in two: the lower part's text goes on in the cells above
-            for c, d in pairs:
-                _append(c, d)
-                absorbed[id(d)] = c
-            for c, _d in pairs:
-                if id(c) in wide:
-                    c.confidence = min(c.confidence, DOUBT)
-                    c.notes.append(WIDE_NOTE)
-            if not strong and pairs[0][1].text.strip():  # only text running to an edge says so: maybe a new row
-                for c, _d in pairs:
-                    c.confidence = min(c.confidence, DOUBT)
-                    c.notes.append(SPLIT_NOTE)
-            shift = a.n_rows - 1
-        elif label_join:
-            c, d = pairs[0]  # a label running on over the break, beside new rows: one label spanning them
-            _append(c, d)
-            absorbed[id(d)] = c
+                                                            abs(c.bbox[2] - cols.xpos(d, 2)) > tol)}
+    if above[0].rowspan > 1 or above[0].row != last:
+        c, d = pairs.pop(0)  # a label spanning rows, cut by the page break: it spans the rows below too
+        _append(c, d)
+        absorbed[id(d)] = c
+    ev = _cut_row_evidence(pairs, absorbed, last)
+    split = not ev.label_join and not ev.new_row and cut and bool(pairs) and ev.below_only_under_text \
+        and (ev.strong or ev.weak)
+    if split:  # one row cut in two: the lower part's text goes on in the cells above
+        _absorb_row(pairs, absorbed, wide, doubt=not ev.strong and bool(pairs[0][1].text.strip()))
+        return True
+    if ev.label_join:
+        c, d = pairs[0]  # a label running on over the break, beside new rows: one label spanning them
+        _append(c, d)
+        absorbed[id(d)] = c
+    return False
+
+
+def _absorb_row(pairs: list[tuple[Cell, Cell]], absorbed: dict[int, Cell], wide: set[int], doubt: bool) -> None:
+    """Every lower half appended to its upper half; cells read too wide below doubted (:data:`WIDE_NOTE`), and
+    all of them when only text running to an edge said the row goes on (``doubt``: maybe a new row)."""
+    for c, d in pairs:
+        _append(c, d)
+        absorbed[id(d)] = c
+    for c, _d in pairs:
+        if id(c) in wide:
+            c.confidence = min(c.confidence, DOUBT)
+            c.notes.append(WIDE_NOTE)
+    if doubt:
+        for c, _d in pairs:
+            c.confidence = min(c.confidence, DOUBT)
+            c.notes.append(SPLIT_NOTE)
+
+
+def _regrid(a: Table, b: Table, shift: int, absorbed: dict[int, Cell], cols: _Columns) -> list[Cell]:
+    """Both tables' cells on the joined columns, ``b``'s rows moved down by ``shift``; a cell absorbed into one
+    above widens that cell's row span instead."""
     cells: list[Cell] = []
     for t, r0 in ((a, 0), (b, shift)):
         for c in t.cells:
@@ -601,14 +677,14 @@ def merge_tables(a: Table, b: Table, tol: float = 4.0, cut: bool = True) -> Tabl
             if host is not None:
                 host.rowspan = max(host.rowspan, c.row + r0 + c.rowspan - host.row)
                 continue
-            c0, c1 = col(xpos(c, 0)), col(xpos(c, 2))
+            c0, c1 = cols.col(cols.xpos(c, 0)), cols.col(cols.xpos(c, 2))
             c.row += r0
             c.col, c.colspan = c0, max(1, c1 - c0)
             cells.append(c)
+    hosts = {id(h) for h in absorbed.values()}
     for c in cells:
-        if id(c) in {id(h) for h in absorbed.values()}:
-            c0, c1 = col(c.bbox[0]), col(c.bbox[2])
+        if id(c) in hosts:
+            c0, c1 = cols.col(c.bbox[0]), cols.col(c.bbox[2])
             c.col, c.colspan = c0, max(1, c1 - c0)
-    n_rows = shift + b.n_rows
     cells.sort(key=lambda c: (c.row, c.col))
-    return Table(n_rows=n_rows, n_cols=max(1, len(xs) - 1), cells=cells, page=a.page, bbox=a.bbox)
+    return cells

@@ -69,13 +69,6 @@ def binarize(grey: np.ndarray) -> np.ndarray:
     return b
 
 
-def despeckle(binary: np.ndarray, min_area: int = 4) -> np.ndarray:
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
-    keep = np.zeros(n, np.uint8)
-    keep[1:] = (stats[1:, cv2.CC_STAT_AREA] >= min_area).astype(np.uint8) * 255
-    return keep[lab]
-
-
 # ---------------------------------------------------------------- phone photos: perspective
 def order_quad(pts: np.ndarray) -> np.ndarray:
     """Corners as top-left, top-right, bottom-right, bottom-left."""

@@ -81,11 +81,6 @@ class GridCell:
     colspan: int
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels (on the ruling lines)
 
-    @property
-    def inner(self) -> tuple[int, int, int, int]:
-        x0, y0, x1, y1 = self.box
-        return x0, y0, x1, y1
-
 
 @dataclass
 class Grid:

@@ -15,7 +15,6 @@ from ..errors import CorruptFile
 
 DEFAULT_DPI = 200
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
-MAX_PIXELS = 12_000 * 12_000
 
 
 @dataclass
@@ -74,13 +73,6 @@ def _dpi_of(im) -> float | None:  # noqa: ANN001
     except (TypeError, ValueError, IndexError):
         return None
     return v if v and 100 <= v <= 1200 else None
-
-
-def count_image_pages(path: Path) -> int:
-    from PIL import Image
-
-    with Image.open(path) as im:
-        return getattr(im, "n_frames", 1)
 
 
 def scale_to(img: PageImage, dpi: float) -> PageImage:
