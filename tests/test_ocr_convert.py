@@ -17,7 +17,9 @@ from conftest import SAMPLES
 from extractor.api import extract_document
 from extractor.ir import Cell, Table
 from extractor.loaders.scan import load_dumped
-from extractor.ocr.assemble import char_confidence, cjk_punct, fix_dashes, merge_tables
+from extractor.ocr.assemble import char_confidence
+from extractor.ocr.cell_text import cjk_punct, fix_dashes
+from extractor.ocr.stitch import merge_tables
 from truth import compare, load_truth
 
 DATA = Path(__file__).parent / "data" / "ocr"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from extractor.ocr.assemble import _BARE_PERIOD, fix_dashes
+from extractor.ocr.cell_text import BARE_PERIOD as _BARE_PERIOD
+from extractor.ocr.cell_text import fix_dashes
 from extractor.ocr.engines import RecLine
 from extractor.ocr.pipeline import unread_dot
 

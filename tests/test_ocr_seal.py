@@ -2,7 +2,8 @@
 else under a seal is. Quote marks read straight are paired with the opening one."""
 from __future__ import annotations
 
-from extractor.ocr.assemble import CHAR_OK, SEAL_CHAR_OK, SEAL_SHARE, cell_confidence, cjk_punct
+from extractor.ocr.assemble import CHAR_OK, SEAL_CHAR_OK, SEAL_SHARE, cell_confidence
+from extractor.ocr.cell_text import cjk_punct
 
 SEAL = "OCR: a red seal covers the cell"
 

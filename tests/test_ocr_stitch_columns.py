@@ -3,7 +3,7 @@ family 2). The continuation is aligned column by column, in order (the PDF stitc
 from __future__ import annotations
 
 from extractor.ir import Cell, Table
-from extractor.ocr.assemble import merge_tables
+from extractor.ocr.stitch import merge_tables
 
 HEAD = ["指标", "2022年", "2023年", "2024年"]
 
@@ -55,7 +55,9 @@ def test_same_lines_merge_as_before():
 
 
 # ---------------------------------------------------------------- list rows at a page break (issue 9, family 6)
-from extractor.ocr.assemble import DOUBT, RUNS_ON, SPLIT_NOTE, _join_lines  # noqa: E402
+from extractor.ocr.assemble import DOUBT, RUNS_ON  # noqa: E402
+from extractor.ocr.cell_text import join_lines as _join_lines  # noqa: E402
+from extractor.ocr.stitch import SPLIT_NOTE  # noqa: E402
 
 
 def _list(rows: list[list[str]], page: int, top: float) -> Table:
@@ -115,7 +117,7 @@ def test_whole_values_stacked_in_a_column_are_two_rows():
 
 
 def test_two_values_shapes():
-    from extractor.ocr.assemble import STACKED_MIN_DIGITS, _two_values
+    from extractor.ocr.stitch import STACKED_MIN_DIGITS, _two_values
 
     assert STACKED_MIN_DIGITS == 2
     assert _two_values("10", "12") and not _two_values("10", "2") and not _two_values("1", "12")  # 2 in, 1 out

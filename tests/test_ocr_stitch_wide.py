@@ -4,7 +4,8 @@ wide piece are doubted (their text cannot be told apart). Synthetic tables, no e
 from __future__ import annotations
 
 from extractor.ir import Cell, Table
-from extractor.ocr.assemble import DOUBT, WIDE_NOTE, merge_tables
+from extractor.ocr.assemble import DOUBT
+from extractor.ocr.stitch import WIDE_NOTE, merge_tables
 
 XS = [0.0, 40.0, 200.0, 300.0, 360.0]
 
@@ -38,7 +39,7 @@ def test_row_cut_with_a_lost_column_line_is_joined_and_doubted():
 
 
 def test_wide_cell_edges_tolerance():
-    from extractor.ocr.assemble import _pair_cut_row
+    from extractor.ocr.stitch import _pair_cut_row
 
     a, b = _tables(200.0)
     above = [c for c in a.cells if c.row == 1]

@@ -17,9 +17,10 @@ from pathlib import Path
 from ..errors import CorruptFile
 from ..ir import Block, Document, Paragraph, Table
 from ..ocr import raster
-from ..ocr.assemble import page_blocks, stitch
+from ..ocr.assemble import page_blocks
 from ..ocr.engines import get_engine
 from ..ocr.pipeline import PageOCR, Prepared, finish_page, prepare_page
+from ..ocr.stitch import stitch
 
 DPI = raster.DEFAULT_DPI
 

@@ -4,5 +4,6 @@ Modules, one job each: ``raster`` (pages → images), ``cleanup`` (seals, perspe
 deskew), ``grid`` (tables from ruling lines), ``lines`` (text lines by projection), ``checkbox`` (tick boxes by
 pixels), ``engines`` (the OCR engine call only, one module per engine behind one protocol), ``ctc`` (the
 recogniser's output → characters with probabilities and positions, pure), ``pipeline`` (one page → :class:`pipeline.PageOCR`, plain
-data), ``assemble`` (PageOCR → IR blocks, stitching across pages; no engine), ``debug`` (overlay, crops).
+data), ``assemble`` (PageOCR → IR blocks; no engine) with ``cell_text`` (a cell's lines → its text), ``stitch``
+(tables across pages), ``debug`` (overlay, crops).
 """
