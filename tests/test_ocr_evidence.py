@@ -7,7 +7,7 @@ import numpy as np
 from extractor.ocr.cell_text import BARE_PERIOD as _BARE_PERIOD
 from extractor.ocr.cell_text import fix_dashes
 from extractor.ocr.engines import RecLine
-from extractor.ocr.pipeline import unread_dot
+from extractor.ocr.evidence import unread_dot
 
 TEXT_H = 28.0  # px: text height of 10.5 pt type at 200 dpi
 

@@ -89,7 +89,7 @@ def find_boxes(ink: np.ndarray, text_h: float, offset: tuple[int, int] = (0, 0))
     return out
 
 
-def _glyphs(ink: np.ndarray, text_h: float) -> list[tuple[int, int]]:
+def glyph_spans(ink: np.ndarray, text_h: float) -> list[tuple[int, int]]:
     """Column runs of a line's ink: a column with at most one ink pixel counts as a gap (a speck or a
     blurred edge must not glue a tick to the character after it)."""
     cols = (ink > 0).sum(axis=0) > 1
@@ -195,7 +195,7 @@ def orphan_marks(rec: RecLine, crop_x0: float, ink: np.ndarray, ink_x0: int, tex
     otherwise a tick."""
     if ink.size == 0:
         return []
-    glyphs = _glyphs(ink, text_h)
+    glyphs = glyph_spans(ink, text_h)
     chars = [crop_x0 + x for x in rec.xs]
     out: list[Mark] = []
     for k, (a, b) in enumerate(glyphs):

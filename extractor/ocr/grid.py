@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, fields, replace
 import cv2
 import numpy as np
 
+from .spans import merge_positions, nested_regions
+
 
 @dataclass(frozen=True)
 class GridSettings:
@@ -284,7 +286,7 @@ def grid_from_masks(hmask: np.ndarray, vmask: np.ndarray, offset: tuple[int, int
     xi = [int(round(x)) + ox for x in xs]
     yi = [int(round(y)) + oy for y in ys]
     nested = cut_nested(xi, yi, vpresent, hpresent, settings.thin)
-    cells = _merge(len(ys) - 1, len(xs) - 1, vpresent, hpresent)
+    cells = merge_positions(len(ys) - 1, len(xs) - 1, vpresent, hpresent)
     out = sorted((_cell(r0, c0, r1, c1, xi, yi) for r0, c0, r1, c1 in cells), key=lambda c: (c.row, c.col))
     grid = Grid((xi[0], yi[0], xi[-1], yi[-1]), xi, yi, out)
     for g in nested:
@@ -356,16 +358,16 @@ def rules_to_boundaries(rows: Ruled, cols: Ruled, cover: float = DEFAULT_GRID.co
 
 def cut_nested(xi: list[int], yi: list[int], vpresent: np.ndarray, hpresent: np.ndarray,
                thin: int = DEFAULT_GRID.thin) -> list[Grid]:
-    """Tables drawn into the grid inside a cell (:func:`_nested_regions`), as grids of their own; their rules
+    """Tables drawn into the grid inside a cell (:func:`.spans.nested_regions`), as grids of their own; their rules
     are taken out of ``vpresent`` / ``hpresent`` (in place), as inside the parent cell they bound nothing."""
     nr = vpresent.shape[0]
     nested: list[Grid] = []
-    for r0, r1, jl, jr in _nested_regions(xi, vpresent, hpresent, thin):
+    for r0, r1, jl, jr in nested_regions(xi, vpresent, hpresent, thin):
         sub_v = vpresent[r0:r1 + 1, jl + 1:jr + 1].copy()
         sub_h = hpresent[r0:r1 + 2, jl + 1:jr].copy()
         sub_h[0, :] = True
         sub_h[-1, :] = True
-        ncells = _merge(r1 - r0 + 1, jr - jl - 1, sub_v, sub_h)
+        ncells = merge_positions(r1 - r0 + 1, jr - jl - 1, sub_v, sub_h)
         sx, sy = xi[jl + 1:jr + 1], yi[r0:r1 + 2]
         nested.append(Grid((sx[0], sy[0], sx[-1], sy[-1]), sx, sy,
                            sorted((_cell(a, b, c, d, sx, sy) for a, b, c, d in ncells), key=lambda c: (c.row, c.col))))
@@ -376,81 +378,3 @@ def cut_nested(xi: list[int], yi: list[int], vpresent: np.ndarray, hpresent: np.
         if r1 + 1 < nr and not hpresent[r1 + 1, jl]:
             hpresent[r1 + 1, jl:jr + 1] = False
     return nested
-
-
-def _nested_regions(xs: list[int], vpresent: np.ndarray, hpresent: np.ndarray, thin: int) -> list[tuple[int, int, int, int]]:
-    """A table inside a cell that touches the cell's border is drawn as part of the parent's grid; it shows
-    as two thin, unruled columns (the cell's padding) left and right of a ruled block of rows.
-
-    Returns (first row, last row, left thin column, right thin column) per nested table.
-    """
-    nr, nc = vpresent.shape[0], len(xs) - 1
-    thin_cols = [j for j in range(nc) if xs[j + 1] - xs[j] < thin]
-    out: list[tuple[int, int, int, int]] = []
-    for jl in thin_cols:
-        for jr in thin_cols:
-            if jr <= jl + 1:
-                continue
-            rows = [i for i in range(nr) if vpresent[i, jl + 1] and vpresent[i, jr]]
-            runs: list[list[int]] = []
-            for i in rows:
-                if runs and runs[-1][-1] == i - 1:
-                    runs[-1].append(i)
-                else:
-                    runs.append([i])
-            for run in runs:
-                r0, r1 = run[0], run[-1]
-                if r1 - r0 < 1:
-                    continue
-                # the padding columns stay open down the whole block (no rules across them) ...
-                if any(hpresent[i, jl] or hpresent[i, jr] for i in range(r0 + 1, r1 + 1)):
-                    continue
-                # ... while the block itself has rules inside
-                if not any(hpresent[i, j] for i in range(r0 + 1, r1 + 1) for j in range(jl + 1, jr)):
-                    continue
-                if any(o[0] <= r1 and r0 <= o[1] and o[2] <= jr and jl <= o[3] for o in out):
-                    continue
-                out.append((r0, r1, jl, jr))
-    return out
-
-
-def _merge(nr: int, nc: int, vpresent: np.ndarray, hpresent: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """Grid positions joined across absent boundaries; each group widened to its bounding rectangle."""
-    parent = list(range(nr * nc))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    def union(a: int, b: int) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
-
-    for i in range(nr):
-        for j in range(nc):
-            if j + 1 < nc and not vpresent[i, j + 1]:
-                union(i * nc + j, i * nc + j + 1)
-            if i + 1 < nr and not hpresent[i + 1, j]:
-                union(i * nc + j, (i + 1) * nc + j)
-    while True:
-        rects: dict[int, list[int]] = {}
-        for i in range(nr):
-            for j in range(nc):
-                r = find(i * nc + j)
-                if r not in rects:
-                    rects[r] = [i, j, i, j]
-                else:
-                    b = rects[r]
-                    b[0], b[1], b[2], b[3] = min(b[0], i), min(b[1], j), max(b[2], i), max(b[3], j)
-        changed = False
-        for r, (r0, c0, r1, c1) in rects.items():  # non-rectangular groups swallow what their rectangle covers
-            for i in range(r0, r1 + 1):
-                for j in range(c0, c1 + 1):
-                    if find(i * nc + j) != find(r):
-                        union(r, i * nc + j)
-                        changed = True
-        if not changed:
-            return [tuple(v) for v in rects.values()]  # type: ignore[misc]
