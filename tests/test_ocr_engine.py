@@ -183,3 +183,29 @@ def test_onnxruntime_leaves_no_telemetry_files(tmp_path):
     env["ORT_DISABLE_TELEMETRY"] = "0"
     subprocess.run([sys.executable, "-c", "import onnxruntime"], env=env, check=True, capture_output=True, timeout=120)
     assert list(tmp.iterdir()) or list(home.rglob("*"))
+
+
+def test_a_forked_child_recognises_after_the_parent_did(tmp_path):
+    """The parent read lines with two recognition sessions (its thread pool exists); a child forked then (a
+    batch worker) must still recognise — it waited forever on the parent's pool before."""
+    import multiprocessing as mp
+
+    cfg = tmp_path / "ocr.yaml"
+    cfg.write_text("engine: rapidocr\nthreads: 2\n", encoding="utf-8")
+    eng = engine._engine(str(cfg))
+    crops = [np.full((32, 120, 3), 255, np.uint8) for _ in range(6)]
+    eng.recognize(crops)  # makes the pool
+    assert eng._pool is not None
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+
+    def child() -> None:
+        q.put(len(engine._engine(str(cfg)).recognize(crops)))
+
+    p = ctx.Process(target=child)
+    p.start()
+    p.join(60)
+    alive = p.is_alive()
+    if alive:
+        p.kill()
+    assert not alive and q.get(timeout=5) == 6

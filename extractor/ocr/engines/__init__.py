@@ -169,13 +169,34 @@ ENGINES: dict[str, Callable[[OcrConfig], Engine]] = {"rapidocr": RapidEngine, "p
 ALIASES = {"onnxruntime": "rapidocr"}  # older configs named the runtime
 
 
+_MADE: list[Engine] = []  # engines made in this process (see _after_fork_in_child)
+
+
 @lru_cache(maxsize=2)
 def _engine(path: str) -> Engine:
     cfg = load_config(Path(path))
     make = ENGINES.get(ALIASES.get(cfg.engine, cfg.engine))
     if make is None:
         raise MissingDependency(f"unknown OCR engine {cfg.engine!r} in {path}: use {' or '.join(ENGINES)}")
-    return make(cfg)
+    eng = make(cfg)
+    _MADE.append(eng)
+    return eng
+
+
+def _after_fork_in_child() -> None:
+    """Threads do not survive a fork: each engine drops what holds its parent's threads (``after_fork()``);
+    an engine that cannot say is forgotten, to be made again in the child on first use."""
+    for eng in list(_MADE):
+        fix = getattr(eng, "after_fork", None)
+        if fix is None:
+            _engine.cache_clear()
+            _MADE.clear()
+            return
+        fix()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def preload(path: str | os.PathLike[str] | None = None) -> Engine:

@@ -53,6 +53,16 @@ class RapidEngine:
         if self.threads == 1 and self._cls is None:
             self._cls = session(self.cls_path, 1)
 
+    def after_fork(self) -> None:
+        """In a child process just forked: drop what holds the parent's threads — the recognition thread pool
+        and any session made with several intra-op threads (classifier, detector) — to be made again on
+        first use. Without this a child of a process that had already read a scan waited forever on the
+        parent's pool (a batch run from a process that had OCR'd before: every scan hit the time limit)."""
+        self._pool = None
+        if self.threads != 1:
+            self._cls = None
+        self._det = None
+
     # recognition ------------------------------------------------------
     def recognize(self, crops: list[np.ndarray]) -> list[RecLine]:
         if len(self.infers) == 1 or len(crops) < MIN_PARALLEL:
