@@ -209,3 +209,33 @@ def test_a_forked_child_recognises_after_the_parent_did(tmp_path):
     if alive:
         p.kill()
     assert not alive and q.get(timeout=5) == 6
+
+
+def test_a_forked_child_recognises_after_the_parent_classified(tmp_path):
+    """Also after the parent ran its two-thread classifier and detector sessions: the child must not free
+    them (freeing one waited forever on the parent's threads)."""
+    import multiprocessing as mp
+
+    cfg = tmp_path / "ocr.yaml"
+    cfg.write_text("engine: rapidocr\nthreads: 2\n", encoding="utf-8")
+    eng = engine._engine(str(cfg))
+    crops = [np.full((32, 120, 3), 255, np.uint8) for _ in range(6)]
+    eng.recognize(crops)
+    eng.classify(crops)
+    page = np.full((320, 320, 3), 255, np.uint8)
+    page[100:130, 40:280] = 0
+    eng.detect(page)  # triage reads a scan's top strip with the detector
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+
+    def child() -> None:
+        e = engine._engine(str(cfg))
+        q.put((len(e.recognize(crops)), len(e.classify(crops)), len(e.detect(page)) > 0))
+
+    p = ctx.Process(target=child)
+    p.start()
+    p.join(60)
+    alive = p.is_alive()
+    if alive:
+        p.kill()
+    assert not alive and q.get(timeout=5) == (6, 6, True)

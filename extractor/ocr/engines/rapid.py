@@ -17,6 +17,7 @@ from .onnx import classify_with, norm, session, to3
 
 BACKENDS = ("onnxruntime", "paddle", "openvino", "torch")
 CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
+_ORPHANS: list[object] = []  # the parent's pools and sessions a forked child keeps and never uses (after_fork)
 DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
 MIN_PARALLEL = 4  # crops: fewer are recognised in the calling thread
@@ -58,6 +59,9 @@ class RapidEngine:
         and any session made with several intra-op threads (classifier, detector) — to be made again on
         first use. Without this a child of a process that had already read a scan waited forever on the
         parent's pool (a batch run from a process that had OCR'd before: every scan hit the time limit)."""
+        # kept, never freed: destroying a session or pool whose threads are gone waits forever (its condition
+        # variables still count the parent's waiters)
+        _ORPHANS.extend(x for x in (self._pool, self._cls if self.threads != 1 else None, self._det) if x is not None)
         self._pool = None
         if self.threads != 1:
             self._cls = None
