@@ -22,14 +22,14 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .contract import ErrorItem, Result, Source, Summary, TemplateMatch
-from .errors import InputError, MapError, NeedsOCR, UnknownTemplate, stage_of
+from .errors import InputError, NeedsOCR, UnknownTemplate, stage_of
 from .ir import Document
 from .limits import Limits
 from .loaders import load
-from .locate import Identified, identify, identify_forced, locate_sections, map_named
-from .mapping import map_sections
+from .identify import Identified, identify, identify_forced, locate_sections, map_named
+from .layouts import map_sections
 from .maps import load_catalogue, load_maps
-from .mapspec import TableMap
+from .maps.spec import TableMap
 from .records import Mapped, Scope
 from .text import years
 from .validate import Context, assemble

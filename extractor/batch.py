@@ -36,7 +36,7 @@ from .emit import TMP_PREFIX, read_result, write_atomic, write_csv, write_xlsx
 from .intake import RESERVED, Intake, Item, IntakeLimits, Package
 from .pool import Bounds, LocalPool, RayPool
 from .emit import write_wide_xlsx
-from .report import append_values, write_html
+from .emit.report import append_values, write_html
 from .triage import warm
 
 TMP_DIR_PREFIX = "extractor-batch-"  # our temp folders under the system temp dir (stale ones are removed)

@@ -241,7 +241,7 @@ def review(outputs: tuple[Path, ...], missing: bool) -> None:
 @click.option("--missing", is_flag=True, help="also required places left empty")
 def crops(outputs: tuple[Path, ...], outdir: Path, missing: bool) -> None:
     """Cut the page region of every value to review from its source file (scans, images, PDFs) into PNGs."""
-    from .crops import write_crops
+    from .review.crops import write_crops
     from .review import load_results
 
     got = write_crops(load_results(list(outputs)), outdir, include_missing=missing)
@@ -295,13 +295,13 @@ def serve(outdirs: tuple[Path, ...], host: str, port: int, export_xlsx: Path | N
     OUTDIR/<name>.reviewed.json; the extraction's JSON is never changed. Needs the extra: pip install '.[serve]'.
     """
     if export_xlsx or export_csv:
-        from .review_station import export
+        from .review.station import export
 
         n = export(list(outdirs), csv_path=export_csv, xlsx_path=export_xlsx)
         click.echo(f"{n} document(s) exported (reviewed results where present)")
         return
     try:
-        from .review_station.app import serve as run
+        from .review.station.app import serve as run
     except ImportError as e:
         raise click.UsageError(f"the review station needs its extra: pip install 'cluster-form-extractor[serve]' ({e})")
     run(list(outdirs), host=host, port=port, echo=click.echo)
@@ -319,7 +319,7 @@ def export_cmd(outdirs: tuple[Path, ...], reviewed: bool, csv_path: Path | None,
         raise click.UsageError("give --csv FILE and/or --xlsx FILE")
     from .emit import write_csv, write_xlsx
     from .review import load_results
-    from .review_station import export
+    from .review.station import export
 
     if reviewed:
         n = export(list(outdirs), csv_path=csv_path, xlsx_path=xlsx_path)

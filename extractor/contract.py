@@ -103,7 +103,7 @@ class ListTable(_Out):
 
 
 class Mention(_Out):
-    """A figure found in a narrative and linked to an indicator of the tables (see extractor/narratives.py)."""
+    """A figure found in a narrative and linked to an indicator of the tables (see extractor/validate/narratives.py)."""
 
     start: int = Field(description="character offset of the figure in the text")
     end: int

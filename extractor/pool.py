@@ -128,26 +128,6 @@ def private_tempdir(tmp: str | None) -> None:
     os.environ["TEMP"] = os.environ["TMP"] = d
 
 
-def single_threaded_libraries() -> None:
-    """OpenCV's and the BLAS's own thread pools down to one thread in this process (a worker of several).
-
-    Each library otherwise starts one thread per core in every worker; with two workers on two cores the
-    threads of one preempt the other's (measured on the batch benchmark: CPU time of the same jobs 11.1 s
-    in one worker, 12.6–13.6 s in two)."""
-    try:
-        import cv2
-
-        cv2.setNumThreads(1)
-    except ImportError:  # pragma: no cover - cv2 is a dependency
-        pass
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:  # optional: without it the BLAS keeps its default
-        pass
-
-
 MALLOC_KEEP_MB = 256  # MiB of freed heap a worker keeps for its next allocations (see keep_freed_memory)
 
 
@@ -183,7 +163,8 @@ def _worker_main(conn, bounds: Bounds, ocr_config: str | None = None, parent: in
     if ocr_config:  # one of several workers: each keeps to its share of the cores
         os.environ["EXTRACTOR_OCR_CONFIG"] = ocr_config
         os.environ["OMP_NUM_THREADS"] = "1"
-        single_threaded_libraries()
+        # (no cv2.setNumThreads / threadpoolctl here: resizing a pool the parent had started before the fork
+        # waits forever on its threads — measured no gain either)
     if bounds.memory_limit_mb:
         import resource
 

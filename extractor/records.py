@@ -3,7 +3,7 @@
 =====================  ===============================  =========================================
 record                 made by                          read by
 =====================  ===============================  =========================================
-:class:`Region`,       :mod:`extractor.locate`          the layouts (:mod:`extractor.layouts`)
+:class:`Region`,       :mod:`extractor.identify`          the layouts (:mod:`extractor.layouts`)
 :class:`Scope`         (where each section is)
 :class:`Hit`,          the layouts (what the document   :mod:`extractor.validate` (typed values,
 :class:`ListHit`,      holds at each place, raw)        status, rules)
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .ir import Cell, Paragraph, Table
 
 if TYPE_CHECKING:  # annotations only: the map's section models
-    from .mapspec import Section
+    from .maps.spec import Section
 
 TC = tuple[Table, Cell]
 """A cell with the table it belongs to (labels are searched in pools of these)."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .contract import Result
 from .maps import package_data
-from .mapspec import Catalogue, TableMap
+from .maps.spec import Catalogue, TableMap
 
 MODELS_DIR = package_data("models")
 FILES = {"output": "output.schema.json", "map": "table_map.schema.json", "catalogue": "catalogue.schema.json"}

@@ -267,15 +267,15 @@ def pages_supported() -> bool:
 def warm(maps_dir: str | None = None, ocr_config: str | None = None) -> float:
     """Import every stage and load what each document needs (maps, catalogue, vocabulary, calibration, the
     spaCy pipeline, the OCR engine of config file ``ocr_config`` — default the process's own, see
-    :func:`extractor.ocr.engine.preload`) in this process; returns the seconds it took.
+    :func:`extractor.ocr.engines.preload`) in this process; returns the seconds it took.
 
     :class:`~extractor.pool.LocalPool` calls it in the parent before it forks its workers, so they share
     all of it copy-on-write instead of each paying it on its first file (measured: the first Word form in a
     cold process 1.09 s, the next ones 0.02–0.12 s). No ONNX session is created here: sessions and their
-    thread pools must not cross a fork (see :func:`~extractor.ocr.engine.preload` for which are made)."""
+    thread pools must not cross a fork (see :func:`~extractor.ocr.engines.preload` for which are made)."""
     t0 = time.perf_counter()
-    from . import api  # noqa: F401 - the import is the point (loaders, locate, mapping, validate, emit)
-    from . import calibration, narratives
+    from . import api  # noqa: F401 - the import is the point (loaders, identify, layouts, validate, emit)
+    from .validate import calibration, narratives
     from .maps import load_catalogue, load_maps, load_vocabulary, maps_dir_of
     from .ocr import pipeline  # noqa: F401
     from .ocr.engines import preload

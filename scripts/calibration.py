@@ -272,7 +272,7 @@ def split(recs: list[dict], seed: int) -> tuple[list[dict], list[dict], set]:
 
 def splits(recs: list[dict], seed0: int, k: int, max_wbo: float) -> None:
     """Held-apart numbers for k seeds of the split: how much they depend on which returns land where."""
-    from extractor.calibration import Curve
+    from extractor.validate.calibration import Curve
 
     print(f"\nsplit seeds (held apart; ECE 10 bins): seed, values fit/held, T, ECE before → after, review before → "
           f"after, wrong-but-ok fit (at T) / held before → after")
@@ -315,7 +315,7 @@ def main(argv=None) -> int:
     print(f"{len(recs)} values from {n_docs} returns: fit {len(fit_r)} values, held apart {len(held)}")
     arr = lambda rs, k: np.array([float(r[k]) for r in rs])  # noqa: E731
     xs, ys = fit(arr(fit_r, "conf"), arr(fit_r, "right"))
-    from extractor.calibration import Curve
+    from extractor.validate.calibration import Curve
 
     cv = Curve(tuple(xs), tuple(ys), 1.0)
     cal_fit = np.array([round(cv(c), 3) for c in arr(fit_r, "conf")])
@@ -354,7 +354,7 @@ def main(argv=None) -> int:
         draw(a.png, [("held apart: raw", hc, hy), ("held apart: calibrated", hcal, hy)])
         print(f"wrote {a.png}")
     if a.write:
-        head = (f"# Raw confidence -> calibrated probability that the value is right (extractor/calibration.py).\n"
+        head = (f"# Raw confidence -> calibrated probability that the value is right (extractor/validate/calibration.py).\n"
                 f"# Isotonic regression fitted by scripts/calibration.py on {len(fit_r)} values of {len(fit_docs)} "
                 f"generated returns\n# (scans and phone photos: {', '.join(str(c) for c in corpora)}; seed {a.seed}); "
                 f"linear between breakpoints, clipped at the ends.\n"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Measure the narrative check (extractor/narratives.py) on generated returns.
+"""Measure the narrative check (extractor/validate/narratives.py) on generated returns.
 
     python scripts/measure_narratives.py [--seeds 44,55] [--out /tmp/narr] [--per-doc 6]
 

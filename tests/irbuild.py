@@ -12,10 +12,10 @@ from typing import Any
 # ---- extractor internals (the only place this module names them) -------------------------------
 from extractor.contract import FieldValue, ListTable, Row, Text, Value
 from extractor.ir import Cell, Document, Paragraph, Table
-from extractor.locate import locate_sections
-from extractor.mapping import map_sections
+from extractor.identify import locate_sections
+from extractor.layouts import map_sections
 from extractor.maps import bundled_vocabulary
-from extractor.mapspec import Identify, Indicator, TableMap
+from extractor.maps.spec import Identify, Indicator, TableMap
 from extractor.rules import Facts, run
 from extractor.validate import Context, assemble
 # -----------------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 """The calibration map (extractor/models/calibration.yaml): raw score → probability that the value is right."""
 import pytest
 
-from extractor import calibration
-from extractor.calibration import Curve, calibrate, curve, load, ok_threshold
+from extractor.validate import calibration
+from extractor.validate.calibration import Curve, calibrate, curve, load, ok_threshold
 from extractor.ir import Cell
-from extractor.mapping import Hit, TextHit
+from extractor.records import Hit, TextHit
 from extractor.validate import Context, OK_PROBABILITY, field_value, text_value
 
 pytestmark = pytest.mark.skipif(not calibration.ENABLED, reason="EXTRACTOR_CALIBRATION=off")

@@ -10,7 +10,7 @@ from conftest import SHARED_TEMPLATES, TEMPLATE_IDS
 from extractor.api import extract, extract_document
 from extractor.errors import UnknownTemplate
 from extractor.loaders import load
-from extractor.locate import identify
+from extractor.identify import identify
 from extractor.maps import load_maps
 
 

@@ -23,21 +23,21 @@ PKG = Path(__file__).resolve().parents[1] / "extractor"
 LAYERS: list[tuple[str, list[str]]] = [
     ("base", ["errors", "ir", "records", "text", "thresholds", "limits", "contract"]),
     # rules are part of the map format (pydantic models inside TableMap) and read only the contract's values
-    ("template data", ["mapspec", "maps", "rules"]),
+    ("template data", ["maps", "rules"]),
     # the recogniser (engines + CTC decoding) is a tool both the PDF loader's font check and the OCR stage use
     ("ocr engine", ["ocr.engines", "ocr.ctc"]),
     ("text-layer loaders", ["loaders.symbols", "loaders.wordml", "loaders.docx_text", "loaders.docx", "loaders.legacy",
                             "loaders.pdf"]),
-    ("ocr", ["ocr"]),  # ocr.assemble reuses loaders.pdf.stitch: the OCR grid is stitched like a PDF grid
+    ("ocr", ["ocr"]),  # ocr.stitch reuses loaders.pdf.stitch: the OCR grid is stitched like a PDF grid
     ("scan loader, loader dispatch", ["loaders.scan", "loaders"]),
-    ("identify + locate", ["locate"]),
-    ("map", ["layouts", "mapping"]),
-    ("normalize", ["normalize"]),
-    ("validate", ["calibration", "narratives", "validate"]),
-    ("emit", ["emit", "report", "schemas", "review", "crops"]),
+    ("identify", ["identify"]),
+    ("map", ["layouts"]),
+    ("normalize", ["validate.normalize"]),
+    ("validate", ["validate.calibration", "validate.narratives", "validate"]),
+    ("emit", ["emit", "schemas", "review"]),
     ("api", ["api"]),
     ("drivers", ["inspect", "batch", "triage", "pool", "intake"]),
-    ("front ends", ["cli", "review_station", ""]),  # "": the package itself (extractor/__init__.py)
+    ("front ends", ["cli", "review.station", ""]),  # "": the package itself (extractor/__init__.py)
 ]
 
 # (importer, imported): why a lazy import against the direction is fine

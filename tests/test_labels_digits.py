@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from extractor.api import flag_undecided_edition
 from extractor.contract import FieldValue
-from extractor.locate import MAX_YEAR_SHIFT, decide_year_shift
+from extractor.identify import MAX_YEAR_SHIFT, decide_year_shift
 from extractor.maps import get_map
 from extractor.text import canon, digits_conflict, line_score, score
 
@@ -31,7 +31,7 @@ def test_same_numbers_or_deleted_instruction_still_match():
 
 def test_year_shift_decided_by_years_then_labels():
     m = get_map("gx-sme-2024")
-    from extractor.locate import map_years
+    from extractor.identify import map_years
     my = map_years(m)
     # every map year present: shift 0, nothing tied
     assert decide_year_shift(m, set(my), set()) == (0, ())
@@ -44,7 +44,7 @@ def test_year_shift_decided_by_years_then_labels():
 
 def test_year_shift_tie_is_reported_not_picked():
     m = get_map("gx-sme-2024")
-    from extractor.locate import map_years
+    from extractor.identify import map_years
     my = sorted(map_years(m))
     # one year that is a map year and the year after another map year: shift 0 and +1 fit equally
     y = next(y for y in my if y - 1 in my)
@@ -53,7 +53,7 @@ def test_year_shift_tie_is_reported_not_picked():
     hits = {d: len({y + d for y in my} & doc_years) for d in tied}
     assert len(tied) >= 2 and len(set(hits.values())) == 1 and shift == tied[0] == 0 and 1 in tied
     # a label of the form, shifted, found whole in the document breaks the tie
-    from extractor.locate import _map_labels
+    from extractor.identify.template import _map_labels
     from extractor.text import years
     lab = next(x for x in sorted(_map_labels(m, tied[1])) if years(x))
     shift2, tied2 = decide_year_shift(m, doc_years, {lab})

@@ -1,6 +1,6 @@
 import pytest
 
-from extractor.normalize import parse, parse_checks, unit_from_label
+from extractor.validate.normalize import parse, parse_checks, unit_from_label
 
 
 @pytest.mark.parametrize("raw,vtype,unit,value,review", [
@@ -112,7 +112,7 @@ def test_digit_group_boundaries(raw, sure):
 
 
 def test_unsure_number_is_review_not_ok():
-    from extractor.mapping import Hit
+    from extractor.records import Hit
     from extractor.validate import _judge
 
     h = Hit(id="x", table="t", row_label="r", column_label=None, kind="value", raw="1 60", vtype="number", unit="吨")
@@ -147,7 +147,7 @@ def test_canon_ignores_format_characters():
     ("□是 □否", [], False),
 ])
 def test_tick_boxes_before_or_after_their_options(text, chosen, doubt):
-    from extractor.normalize import parse_checks
+    from extractor.validate.normalize import parse_checks
 
     got = parse_checks(text, ["是", "否"])
     assert got.chosen == chosen

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.mapping import Hit
-from extractor.normalize import parse
+from extractor.records import Hit
+from extractor.validate.normalize import parse
 from extractor.validate import _judge
 
 FAST = settings(max_examples=200, deadline=None)

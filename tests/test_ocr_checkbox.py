@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
-from extractor.normalize import parse_checks
+from extractor.validate.normalize import parse_checks
 from extractor.ocr import checkbox
 from extractor.ocr.checkbox import Mark
 from extractor.ocr.engines import RecLine

@@ -3,10 +3,10 @@ map has twice in one section of which only one was read (the other row's answer 
 from __future__ import annotations
 
 from extractor.ir import Cell, Table
-from extractor.locate import Region, Scope
+from extractor.identify import Region, Scope
 from extractor.layouts.guidance import GUIDANCE_PREFIX_MIN, GUIDANCE_SCORE, guidance_prefix, strip_guidance
 from extractor.layouts.labels import locate_one
-from extractor.mapping import map_sections
+from extractor.layouts import map_sections
 from extractor.maps import get_map
 from extractor.text import canon
 
@@ -93,7 +93,7 @@ def test_twin_label_with_one_row_unread_is_never_ok_by_order():
 
 def test_one_cell_under_two_list_columns_is_doubted():
     from extractor.layouts.list import shared_cells
-    from extractor.mapping import Hit
+    from extractor.records import Hit
 
     wide = Cell(row=5, col=5, colspan=2, text="主要从事牵引\n变流器的研\n有效发明专利\n97项。")
     own = Cell(row=5, col=1, text="株洲晨光电力机车股份有限公司")

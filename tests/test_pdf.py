@@ -317,7 +317,7 @@ def test_region_of_a_value_on_a_digital_pdf_page():
     ink in it spans the text (a crop of the right cell, not of the margin)."""
     import numpy as np
 
-    from extractor.crops import pdf_region
+    from extractor.review.crops import pdf_region
 
     pdf = SAMPLES / "pdf" / "gx-amc-2025-filled.pdf"
     res = extract(pdf)

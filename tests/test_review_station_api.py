@@ -14,8 +14,8 @@ import pytest
 starlette = pytest.importorskip("starlette")
 from starlette.testclient import TestClient  # noqa: E402
 
-from extractor.review_station.app import create_app  # noqa: E402
-from extractor.review_station.store import Station  # noqa: E402
+from extractor.review.station.app import create_app  # noqa: E402
+from extractor.review.station.store import Station  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "t0ken-for-tests"
@@ -188,7 +188,7 @@ def test_export_prefers_reviewed(client: TestClient, outdir: Path, tmp_path: Pat
 def test_decisions_belong_to_one_version_of_the_source(client: TestClient, outdir: Path) -> None:
     """An applicant's corrected file re-extracted to the same OUTDIR path (another sha256): the decisions made on
     the old version neither apply in the station nor reach the exports."""
-    from extractor.review_station.store import load_preferring_reviewed
+    from extractor.review.station.store import load_preferring_reviewed
 
     part = find(queue(client)["items"], file="prov-typo.docx", category="unit", where="第1行")
     assert client.post(f"/api/items/{part['item_id']}", headers=H,
@@ -259,7 +259,7 @@ def test_files_only_under_outdir(client: TestClient, outdir: Path, tmp_path: Pat
 
 
 def test_station_does_not_load_the_extraction(results: Path) -> None:
-    code = ("import sys; from pathlib import Path; from extractor.review_station.app import create_app; "
+    code = ("import sys; from pathlib import Path; from extractor.review.station.app import create_app; "
             f"create_app([Path({str(results)!r})], 't'); "
             "bad = [m for m in sys.modules if m in ('extractor.api', 'extractor.batch') or m.startswith('extractor.loaders')"
             " or m.startswith('extractor.ocr')]; print(bad); assert not bad, bad")

@@ -16,14 +16,14 @@ from extractor.api import extract
 from extractor.contract import FieldValue, ListTable, Row, Text, Value
 from extractor.errors import MapError
 from extractor.maps import MAPS_DIR, _load_maps, bundled_vocabulary, keyword_warnings, load_map, load_maps
-from extractor.mapspec import TableMap
+from extractor.maps.spec import TableMap
 from extractor.rules import Facts, run
 from extractor.rules.growth import GrowthRule
 from extractor.rules.part_of import PartOfRule
 from extractor.rules.ratio import RatioRule
 from extractor.rules.same_value import SameValueRule
 from extractor.rules.sum_ import SumRule
-from extractor.narratives import check_narratives
+from extractor.validate.narratives import check_narratives
 
 DATA = Path(__file__).parent / "data" / "maps"
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -206,7 +206,7 @@ def test_labelled_records_a_heading_printed_twice_and_a_declared_unit_word(tmp_p
 
 def test_which_print_of_a_repeated_heading_a_section_starts_at(tmp_path):
     from extractor.loaders import load
-    from extractor.locate import locate_sections
+    from extractor.identify import locate_sections
 
     doc = load(_repeat_docx(tmp_path / "repeat.docx"))
     raw = yaml.safe_load((DATA / "repeat" / "test-repeat-2025.yaml").read_text(encoding="utf-8"))

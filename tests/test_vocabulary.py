@@ -16,8 +16,8 @@ import yaml
 from pydantic import ValidationError
 
 from extractor.maps import MAPS_DIR, bundled_vocabulary
-from extractor.mapspec import Vocabulary
-from extractor.normalize import EMPTY_TOKENS, UNITS, parse
+from extractor.maps.spec import Vocabulary
+from extractor.validate.normalize import EMPTY_TOKENS, UNITS, parse
 
 ROOT = Path(__file__).resolve().parents[1] / "extractor"
 FORM_WORDS = ["集群", "申报", "合计", "其中", "增幅", "增速", "亿元", "万元", "美元", "比重", "占比", "普及率",

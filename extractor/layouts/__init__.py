@@ -13,12 +13,12 @@ layout (``map``)   module                              reads
 Shared: :mod:`~extractor.layouts.labels` (label paths), :mod:`~extractor.layouts.columns` (header bands),
 :mod:`~extractor.layouts.fill` (fill-in templates), :mod:`~extractor.layouts.guidance` (printed guidance).
 Every layout implements :class:`~extractor.layouts.base.Layout`. A new layout is one module with a
-:class:`Layout` subclass and one line in :data:`LAYOUTS` (plus its section model in :mod:`extractor.mapspec`,
+:class:`Layout` subclass and one line in :data:`LAYOUTS` (plus its section model in :mod:`extractor.maps.spec`,
 the map format).
 """
 from __future__ import annotations
 
-from ..mapspec import SectionBase
+from ..maps.spec import SectionBase
 from ..records import Mapped, Scope
 from .base import Layout
 from .form import FormLayout
@@ -38,8 +38,11 @@ def layout_of(section: SectionBase) -> Layout:
     return LAYOUTS[type(section)](section)
 
 
-def map_scopes(scopes: list[Scope]) -> Mapped:
-    """Every located section read by its layout, in map order; then values typed into nested tables."""
+def map_sections(scopes: list[Scope]) -> Mapped:
+    """The map stage: every located section (:func:`extractor.identify.locate_sections`, on the map of the
+    document's edition: nothing here shifts years) read by its layout, in map order, into raw hits
+    (:class:`~extractor.records.Hit` / ``ListHit`` / ``TextHit`` in a :class:`~extractor.records.Mapped`);
+    then values typed into nested tables. Nothing is parsed here."""
     out = Mapped()
     for sc in scopes:
         layout_of(sc.section).map(sc, out, scopes)

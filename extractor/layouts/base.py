@@ -1,7 +1,7 @@
 """The interface every section layout implements (one module per layout, registered in :mod:`extractor.layouts`).
 
-A layout is told by its map section (``layout:`` in the map, a model of :mod:`extractor.mapspec`) what to read,
-and by :mod:`extractor.locate` where (a :class:`~extractor.records.Scope`). What it knows:
+A layout is told by its map section (``layout:`` in the map, a model of :mod:`extractor.maps.spec`) what to read,
+and by :mod:`extractor.identify` where (a :class:`~extractor.records.Scope`). What it knows:
 
 - the labels it needs to be found (:meth:`Layout.labels`), the places it claims (:meth:`Layout.places`) and
   its field IDs (:meth:`Layout.field_ids`) — read from the section model, which static checks and
@@ -9,14 +9,14 @@ and by :mod:`extractor.locate` where (a :class:`~extractor.records.Scope`). What
 - how it maps a scope (:meth:`Layout.map`): the raw text at each of its places, as
   :class:`~extractor.records.Hit` / :class:`~extractor.records.ListHit` / :class:`~extractor.records.TextHit`.
 
-The map a layout reads is the map of the document's edition (:meth:`extractor.mapspec.TableMap.shifted`):
+The map a layout reads is the map of the document's edition (:meth:`extractor.maps.spec.TableMap.shifted`):
 its years are the document's, so no layout shifts anything.
 """
 from __future__ import annotations
 
 from typing import ClassVar
 
-from ..mapspec import Place, SectionBase
+from ..maps.spec import Place, SectionBase
 from ..records import Mapped, Scope
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import Cell, Table
-from ..mapspec import ColumnSpec
+from ..maps.spec import ColumnSpec
 from ..records import TC
 from ..text import years
 from .labels import find_path

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..mapspec import FieldSpec
+from ..maps.spec import FieldSpec
 from ..text import canon
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..ir import Cell, Table
-from ..mapspec import FieldSpec, FormSection
+from ..maps.spec import FieldSpec, FormSection
 from ..records import Hit, Mapped, Scope
 from ..text import BOXES, canon, line_score
 from .base import Layout

@@ -1,7 +1,7 @@
 """The ``grid`` layout: row labels × column headers; the cell of every row under every column is a place."""
 from __future__ import annotations
 
-from ..mapspec import GridSection
+from ..maps.spec import GridSection
 from ..records import Hit, Mapped, Scope
 from .base import Layout
 from .columns import Col, col_cell, find_columns, year_of

@@ -3,7 +3,7 @@ right or below), the n-th print of a label, the cell right of a label, the issue
 from __future__ import annotations
 
 from ..ir import Cell, Table
-from ..mapspec import FieldSpec
+from ..maps.spec import FieldSpec
 from ..records import TC, Hit, Scope
 from ..text import canon, line_score
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..ir import Table
-from ..mapspec import ListSection
+from ..maps.spec import ListSection
 from ..records import Hit, ListHit, Mapped, Scope
 from ..text import canon, is_blank
 from .base import Layout

@@ -2,7 +2,7 @@
 printed guidance removed; its character limit from the map or the printed heading."""
 from __future__ import annotations
 
-from ..mapspec import NarrativeSection
+from ..maps.spec import NarrativeSection
 from ..records import Mapped, Scope, TextHit
 from ..text import limit_of, squash
 from .base import Layout

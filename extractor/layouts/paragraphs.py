@@ -2,7 +2,7 @@
 cells of a cover re-typed as a table."""
 from __future__ import annotations
 
-from ..mapspec import FieldSpec, ParagraphSection
+from ..maps.spec import FieldSpec, ParagraphSection
 from ..records import Hit, Mapped, Scope
 from ..text import canon
 from .base import Layout

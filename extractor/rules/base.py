@@ -67,9 +67,9 @@ class Facts:
     fields: list[FieldValue]
     tables: list[ListTable]
     texts: list[Text]
-    table_map: Any  # extractor.mapspec.TableMap
+    table_map: Any  # extractor.maps.spec.TableMap
     catalogue: dict[str, Any]
-    vocab: Any  # extractor.mapspec.Vocabulary
+    vocab: Any  # extractor.maps.spec.Vocabulary
     edition_year: int  # of the document
     totals: dict[str, list[FieldValue]] = field(default_factory=dict)  # list table heading -> its totals row
 
@@ -107,7 +107,7 @@ class Facts:
         return sorted({f.period for f in self.by_id.get(fid, [])}, key=lambda x: (x is None, x or 0))
 
     def list_section(self, list_id: str) -> Any:
-        from ..mapspec import ListSection
+        from ..maps.spec import ListSection
 
         return next((s for s in self.table_map.sections if isinstance(s, ListSection) and s.id == list_id), None)
 

@@ -83,7 +83,7 @@ class GrowthRule(RuleBase):
             self._rows(facts)
 
     def _grid(self, facts: Facts) -> None:
-        from ..mapspec import GridSection
+        from ..maps.spec import GridSection
         from ..text import years
 
         for s in facts.table_map.sections:

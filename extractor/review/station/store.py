@@ -21,10 +21,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..contract import FieldValue, Result, ReviewDecision, Summary, Text, Value
-from ..normalize import parse
-from ..rules import rule_reason
-from ..text import years
+from ...contract import FieldValue, Result, ReviewDecision, Summary, Text, Value
+from ...validate.normalize import parse
+from ...rules import rule_reason
+from ...text import years
 
 DB_NAME = "review.sqlite"
 LOG_NAME = "review-log.jsonl"
@@ -172,9 +172,9 @@ def recheck(res: Result) -> None:
     on one keeps the reviewer's status and adds the reason. A result whose template has no map installed any
     more is left as it is.
     """
-    from ..errors import MapError
-    from ..maps import get_map, load_catalogue
-    from ..validate import recheck as rules_recheck
+    from ...errors import MapError
+    from ...maps import get_map, load_catalogue
+    from ...validate import recheck as rules_recheck
 
     every = [v for _, v, _ in values(res) if not isinstance(v, Text)]
     for v in every:
@@ -571,7 +571,7 @@ def field_type(d: Doc, loc: str) -> str:
     if isinstance(v, Text):
         return "narrative"
     try:  # list cells carry no type: the catalogue's (read-only; maps are package data, no extraction)
-        from ..maps import load_catalogue
+        from ...maps import load_catalogue
 
         ind = load_catalogue().get(v.id)
         if ind is not None and getattr(ind, "type", None):

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .maps import bundled_vocabulary
-from .text import BOXES, CHECKED, canon, clean, is_blank, trim_lines, visible  # noqa: F401 - is_blank re-exported
+from ..maps import bundled_vocabulary
+from ..text import BOXES, CHECKED, canon, clean, is_blank, trim_lines, visible  # noqa: F401 - is_blank re-exported
 
 _VOCAB = bundled_vocabulary()  # table_maps/vocabulary.yaml: unit words, empty tokens
 EMPTY_TOKENS = {t.lower() for t in _VOCAB.empty_tokens}

@@ -26,7 +26,7 @@ def export(outdirs: list[Path], csv_path: Path | None = None, xlsx_path: Path | 
     """Write the batch exports (extractor.emit's CSV / XLSX) from reviewed results where they exist, else the
     originals, each row with its package (the result's first folder under OUTDIR). Returns the number of
     documents written."""
-    from ..emit import write_csv, write_xlsx
+    from ...emit import write_csv, write_xlsx
 
     results = load_preferring_reviewed_with_packages(list(outdirs))
     if csv_path:

@@ -8,7 +8,7 @@ Where maps are read from (first that applies):
    found with :mod:`importlib.resources`).
 
 A maps folder holds ``catalogue.yaml`` (the indicator catalogue) and one ``<template>.yaml`` per
-form; every file is validated with the pydantic models of :mod:`extractor.mapspec` (unknown keys
+form; every file is validated with the pydantic models of :mod:`extractor.maps.spec` (unknown keys
 are rejected). Errors: a folder that does not exist raises :class:`MapsDirNotFound` (a usage
 error); a folder without ``catalogue.yaml``, without any map, or with a map or catalogue that
 cannot be read or does not validate raises :class:`~extractor.errors.MapError` (an error of the
@@ -28,8 +28,8 @@ from typing import Iterator
 import yaml
 from pydantic import ValidationError
 
-from .errors import ExtractorError, MapError
-from .mapspec import Catalogue, Indicator, ListSection, Place, TableMap, Vocabulary
+from ..errors import ExtractorError, MapError
+from .spec import Catalogue, Indicator, ListSection, Place, TableMap, Vocabulary
 
 _log = logging.getLogger("extractor.maps")
 MAPS_ENV = "EXTRACTOR_MAPS"
@@ -121,7 +121,7 @@ def load_map(path: Path) -> TableMap:
         m = TableMap.model_validate(_read_yaml(path))
     except ValidationError as e:
         raise MapError(f"{path}: invalid map: {_one_line(e)}") from e
-    from .rules import problems
+    from ..rules import problems
 
     bad = problems(m)
     if bad:
@@ -224,7 +224,7 @@ def bundled_vocabulary() -> Vocabulary:
 def load_vocabulary(maps_dir: str | os.PathLike[str] | None = None) -> Vocabulary:
     """The maps folder's ``vocabulary.yaml`` if it has one, else the bundled vocabulary.
 
-    Units and empty tokens are read by :mod:`extractor.normalize` from the bundled file at import (a
+    Units and empty tokens are read by :mod:`extractor.validate.normalize` from the bundled file at import (a
     folder's own units are not used for parsing yet); rule words, share/change words and name separators
     come from this function.
     """
@@ -239,7 +239,7 @@ def _load_vocabulary(maps_dir: Path) -> Vocabulary:
 
 def periods_of(m: TableMap) -> dict[str, set[int | None]]:
     """Every indicator ID the map reads with the periods it is read for (years of the map's edition)."""
-    from .text import years
+    from ..text import years
 
     def resolve(p: int | str | None, label: str, heading: str) -> int | None:
         if isinstance(p, int):
@@ -262,14 +262,14 @@ def periods_of(m: TableMap) -> dict[str, set[int | None]]:
 
 def rule_problems(m: TableMap, catalogue: dict[str, Indicator]) -> list[str]:
     """Errors in a map's ``rules`` (unknown IDs, periods never read, unknown lists or headings), one line each."""
-    from .rules import problems
+    from ..rules import problems
 
     return [f"{m.template}: {p}" for p in problems(m, catalogue)]
 
 
 def _printed_texts(maps: tuple[TableMap, ...] | list[TableMap]) -> dict[str, str]:
     """Per map: everything it prints (titles, keywords, headings, labels), canonical, one string."""
-    from .text import canon
+    from ..text import canon
 
     def printed(m: TableMap) -> str:
         parts = [m.title, *m.identify.titles, *m.identify.keywords]
@@ -291,7 +291,7 @@ _KW_WEIGHTS: dict[int, tuple[tuple[TableMap, ...], dict[str, list[float]]]] = {}
 
 def keyword_weights(maps: tuple[TableMap, ...]) -> dict[str, list[float]]:
     """Per map, per identify keyword: 1 / the number of maps that print it (1.0 when only this map does)."""
-    from .text import canon
+    from ..text import canon
 
     got = _KW_WEIGHTS.get(id(maps))
     if got is not None and got[0] is maps:
@@ -306,7 +306,7 @@ def keyword_weights(maps: tuple[TableMap, ...]) -> dict[str, list[float]]:
 def keyword_warnings(maps: tuple[TableMap, ...] | list[TableMap]) -> list[str]:
     """Warnings for identification keywords that are not distinctive: a keyword of one map that another map
     also lists or prints (in its title, headings, labels), so it cannot tell the two forms apart."""
-    from .text import canon
+    from ..text import canon
 
     texts = _printed_texts(maps)
     out: list[str] = []

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .contract import Result
-from .review import Item, queue
+from ..contract import Result
+from . import Item, queue
 
 RENDER_DPI = 144.0
 
@@ -36,7 +36,7 @@ def pdf_region(path: Path, page: int, bbox: list[float], dpi: float = RENDER_DPI
         img = np.asarray(pdf[page - 1].render(scale=dpi / 72.0).to_pil().convert("L"))
     finally:
         pdf.close()
-    from .ocr.debug import cut
+    from ..ocr.debug import cut
 
     return cut(img, bbox, dpi, pad)
 
@@ -44,7 +44,7 @@ def pdf_region(path: Path, page: int, bbox: list[float], dpi: float = RENDER_DPI
 def region(result: Result, page: int, bbox: list[float]) -> np.ndarray:
     path = Path(result.source.path)
     if result.source.format in ("scan", "image"):
-        from .ocr.debug import crop
+        from ..ocr.debug import crop
 
         return crop(path, page, tuple(bbox))
     if result.source.format == "pdf":

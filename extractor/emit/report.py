@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import quote
 
-from .contract import Result
-from .emit import flat_rows, write_atomic
+from ..contract import Result
+from . import flat_rows, write_atomic
 
 
 def append_values(fh: IO[str], package: str, result: Result) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..contract import Result
+from ...contract import Result
 from ..crops import RENDER_DPI
 
 COLOURS = {  # BGR
@@ -37,7 +37,7 @@ def source_file(res: Result, outdir: Path) -> Path:
 @lru_cache(maxsize=8)
 def _page(path: str, mtime: float, fmt: str, page: int) -> tuple[np.ndarray, float]:
     if fmt in ("scan", "image"):
-        from ..ocr.debug import cleaned_page
+        from ...ocr.debug import cleaned_page
 
         grey, dpi = cleaned_page(path, page)
         return grey, float(dpi)

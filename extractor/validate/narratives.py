@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .contract import Mention
+from ..contract import Mention
 
 NARRATIVE_REL_TOL = 0.005  # a prose figure may round its value by 0.5 % (amounts, percentages; counts are exact)
 COUNT_DIMENSIONS = ("count", "people")
@@ -106,7 +106,7 @@ def _approx(text: str, f: Figure, vocab: Any) -> bool:
 
 def _names(facts: Any) -> list[tuple[str, str]]:
     """(name as it may be written, indicator ID) for every numeric indicator the document reports."""
-    from .text import canon
+    from ..text import canon
 
     out: dict[str, str] = {}
     for f in facts.fields:
@@ -141,8 +141,8 @@ def _agrees(fig: float, f: Figure, table: float) -> bool:
 
 
 def check_text(t: Any, facts: Any, names: list[tuple[str, str]]) -> None:
-    from .rules.base import fmt
-    from .text import canon, years
+    from ..rules.base import fmt
+    from ..text import canon, years
 
     text = t.text or ""
     if not re.search(r"[0-9０-９]", text):

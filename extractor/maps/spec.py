@@ -19,8 +19,8 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .rules import Rule
-from .text import canon
+from ..rules import Rule
+from ..text import canon
 
 ValueType = Literal[
     "text", "number", "integer", "percent", "choice", "choices", "date", "phone", "email", "postcode",
@@ -112,7 +112,7 @@ class RowSpec(_Strict):
 
 
 def _default_total_label() -> str:
-    from .maps import bundled_vocabulary
+    from . import bundled_vocabulary
 
     return bundled_vocabulary().total_label
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .calibration import calibrate, ok_threshold
-from .contract import FieldValue, ListTable, Row, Text, Value
-from .maps import bundled_vocabulary, load_maps, load_vocabulary, maps_dir_of
-from .mapspec import Indicator, TableMap
+from ..contract import FieldValue, ListTable, Row, Text, Value
+from ..maps import bundled_vocabulary, load_maps, load_vocabulary, maps_dir_of
+from ..maps.spec import Indicator, TableMap
 from .normalize import Parsed, parse, parse_checks, unit_from_label
-from .records import Hit, ListHit, Mapped, TextHit
-from .text import limit_of, years
-from .thresholds import LABEL_SURE, SOURCE_OK
+from ..records import Hit, ListHit, Mapped, TextHit
+from ..text import limit_of, years
+from ..thresholds import LABEL_SURE, SOURCE_OK
 
 OK_CONFIDENCE = SOURCE_OK  # a source (OCR) score below this brings the source's notes into the reasons
 OK_PROBABILITY = ok_threshold()  # least calibrated confidence of an ok value (models/calibration.yaml)
@@ -296,9 +296,9 @@ def assemble(m: Mapped, ctx: Context) -> tuple[list[FieldValue], list[ListTable]
 
     The rules are the map's ``rules`` plus the catalogue's (:mod:`extractor.rules`); a map that declares
     none gets today's inferred checks (:func:`check_growth`, :func:`_check_totals`, :func:`check_ranges`,
-    :func:`check_counts`). Narrative figures are compared with the tables (:mod:`extractor.narratives`).
+    :func:`check_counts`). Narrative figures are compared with the tables (:mod:`extractor.validate.narratives`).
     """
-    from . import rules
+    from .. import rules
 
     tm = map_of(m, ctx)
     legacy = tm is None or not tm.rules
@@ -330,7 +330,7 @@ def recheck(res: Any, table_map: TableMap, catalogue: dict[str, Indicator], voca
     """Run every rule of ``table_map`` and the catalogue again on a finished result (in place) — the entry
     point for re-checking after a reviewer's correction (strip reasons matching
     :func:`extractor.rules.rule_reason` first)."""
-    from . import rules
+    from .. import rules
 
     rules.check_result(res, table_map, catalogue, vocab or bundled_vocabulary())
     for t in res.tables:

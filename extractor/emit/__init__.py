@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Iterable, Union
 
-from .contract import Result
+from ..contract import Result
 
 FLAT_COLUMNS = ["file", "template", "table", "row_label", "column_label", "row_index", "id", "period", "raw", "value",
                 "unit", "confidence", "status", "reasons", "page", "package", "path"]

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .contract import Result
+from ..contract import Result
 
 DOUBTFUL = ("invalid", "review")
 
