@@ -282,7 +282,8 @@ def warm(maps_dir: str | None = None, ocr_config: str | None = None) -> float:
 
     load_maps(maps_dir)
     cat = load_catalogue(maps_dir)
-    narratives.figures("1.0亿元", load_vocabulary(maps_dir_of(cat)))
+    vocab = load_vocabulary(maps_dir_of(cat))
+    narratives.figures("1.0" + (vocab.units[0].unit if vocab.units else ""), vocab)  # builds the spaCy pipeline
     calibration.curve()
     _vocab()
     _titles(maps_dir)
