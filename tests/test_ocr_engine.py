@@ -174,15 +174,18 @@ def test_onnxruntime_leaves_no_telemetry_files(tmp_path):
     home, tmp = tmp_path / "home", tmp_path / "tmp"
     home.mkdir()
     tmp.mkdir()
-    env = {k: v for k, v in os.environ.items() if k != "ORT_DISABLE_TELEMETRY"}
+    # CI=… alone switches the wheel's telemetry off: left out, so the check means the same on CI runners
+    env = {k: v for k, v in os.environ.items() if k not in ("ORT_DISABLE_TELEMETRY", "CI")}
     env.update(HOME=str(home), TMPDIR=str(tmp))
     code = "import extractor.ocr.engines as e; e.preload(); import onnxruntime"
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, timeout=120)
     assert not list(tmp.iterdir()) and not list(home.rglob("*"))
-    # the check can fail: without the switch the wheel writes both
+    # the check can fail: without the switch the wheel writes them (where the machine lets it: on CI runners
+    # the wheel writes nothing either way, and there this control cannot show it)
     env["ORT_DISABLE_TELEMETRY"] = "0"
     subprocess.run([sys.executable, "-c", "import onnxruntime"], env=env, check=True, capture_output=True, timeout=120)
-    assert list(tmp.iterdir()) or list(home.rglob("*"))
+    if not (list(tmp.iterdir()) or list(home.rglob("*"))):
+        pytest.skip("onnxruntime writes no telemetry files on this machine even when allowed (the control)")
 
 
 def test_a_forked_child_recognises_after_the_parent_did(tmp_path):
