@@ -188,57 +188,53 @@ def test_onnxruntime_leaves_no_telemetry_files(tmp_path):
         pytest.skip("onnxruntime writes no telemetry files on this machine even when allowed (the control)")
 
 
-def test_a_forked_child_recognises_after_the_parent_did(tmp_path):
-    """The parent read lines with two recognition sessions (its thread pool exists); a child forked then (a
-    batch worker) must still recognise — it waited forever on the parent's pool before."""
-    import multiprocessing as mp
-
+def _two_thread_engine(tmp_path):
+    """(config path, engine) of a two-thread RapidOCR engine made in this process."""
     cfg = tmp_path / "ocr.yaml"
     cfg.write_text("engine: rapidocr\nthreads: 2\n", encoding="utf-8")
-    eng = engine._engine(str(cfg))
-    crops = [np.full((32, 120, 3), 255, np.uint8) for _ in range(6)]
-    eng.recognize(crops)  # makes the pool
-    assert eng._pool is not None
+    return str(cfg), engine._engine(str(cfg))
+
+
+def _in_forked_child(job, timeout: float = 60.0):  # noqa: ANN001, ANN202
+    """What ``job()`` returns in a child forked now; fails when the child does not finish in ``timeout`` s."""
+    import multiprocessing as mp
+
     ctx = mp.get_context("fork")
     q = ctx.Queue()
-
-    def child() -> None:
-        q.put(len(engine._engine(str(cfg)).recognize(crops)))
-
-    p = ctx.Process(target=child)
+    p = ctx.Process(target=lambda: q.put(job()))
     p.start()
-    p.join(60)
+    p.join(timeout)
     alive = p.is_alive()
     if alive:
         p.kill()
-    assert not alive and q.get(timeout=5) == 6
+    assert not alive, f"the forked child did not finish in {timeout:g} s"
+    return q.get(timeout=5)
+
+
+CROPS = [np.full((32, 120, 3), 255, np.uint8) for _ in range(6)]
+
+
+def test_a_forked_child_recognises_after_the_parent_did(tmp_path):
+    """The parent read lines with two recognition sessions (its thread pool exists); a child forked then (a
+    batch worker) must still recognise — it waited forever on the parent's pool before."""
+    cfg, eng = _two_thread_engine(tmp_path)
+    eng.recognize(CROPS)  # makes the pool
+    assert eng._pool is not None
+    assert _in_forked_child(lambda: len(engine._engine(cfg).recognize(CROPS))) == 6
 
 
 def test_a_forked_child_recognises_after_the_parent_classified(tmp_path):
     """Also after the parent ran its two-thread classifier and detector sessions: the child must not free
     them (freeing one waited forever on the parent's threads)."""
-    import multiprocessing as mp
-
-    cfg = tmp_path / "ocr.yaml"
-    cfg.write_text("engine: rapidocr\nthreads: 2\n", encoding="utf-8")
-    eng = engine._engine(str(cfg))
-    crops = [np.full((32, 120, 3), 255, np.uint8) for _ in range(6)]
-    eng.recognize(crops)
-    eng.classify(crops)
+    cfg, eng = _two_thread_engine(tmp_path)
+    eng.recognize(CROPS)
+    eng.classify(CROPS)
     page = np.full((320, 320, 3), 255, np.uint8)
     page[100:130, 40:280] = 0
     eng.detect(page)  # triage reads a scan's top strip with the detector
-    ctx = mp.get_context("fork")
-    q = ctx.Queue()
 
-    def child() -> None:
-        e = engine._engine(str(cfg))
-        q.put((len(e.recognize(crops)), len(e.classify(crops)), len(e.detect(page)) > 0))
+    def job():  # noqa: ANN202
+        e = engine._engine(cfg)
+        return len(e.recognize(CROPS)), len(e.classify(CROPS)), len(e.detect(page)) > 0
 
-    p = ctx.Process(target=child)
-    p.start()
-    p.join(60)
-    alive = p.is_alive()
-    if alive:
-        p.kill()
-    assert not alive and q.get(timeout=5) == (6, 6, True)
+    assert _in_forked_child(job) == (6, 6, True)
