@@ -1,7 +1,7 @@
 """Hand mutations of named thresholds: is every constant pinned by a test?
 
 For each module-level numeric constant (``NAME = 0.9  # …``) and each numeric field default of a settings
-dataclass (``    snap_tolerance: float = 3.0``, e.g. the PDF and OCR ``GridSettings``) in ``extractor/`` (or
+dataclass (``    snap_tolerance: float = 3.0``, e.g. ``PdfGridSettings`` and ``OcrGridSettings``) in ``extractor/`` (or
 those named), the value is multiplied and divided by ``--factor`` (default 10) in a scratch copy of the repository and the
 test suite is run there (``-x``: it stops at the first failing test). A mutant the suite does not kill is
 printed as a survivor: a threshold nobody tests.

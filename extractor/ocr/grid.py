@@ -22,8 +22,8 @@ from .spans import merge_positions, nested_regions
 
 
 @dataclass(frozen=True)
-class GridSettings:
-    """The tunable numbers of the grid finder, in one place (pass a changed copy: ``replace(DEFAULT_GRID, …)``).
+class OcrGridSettings:
+    """The tunable numbers of the grid finder, in one place (pass a changed copy: ``replace(DEFAULT_OCR_GRID, …)``).
 
     Lengths are pixels of the cleaned page at 200 dpi (:data:`extractor.ocr.raster.DEFAULT_DPI`, the scans'
     rendering resolution), where they were measured on the sample scans and the generated corpus; only
@@ -67,12 +67,12 @@ class GridSettings:
         if not 0 < self.cover <= 1:
             raise ValueError("grid setting 'cover' is a share: 0 < cover <= 1")
 
-    def at_dpi(self, dpi: float) -> "GridSettings":
+    def at_dpi(self, dpi: float) -> "OcrGridSettings":
         """These settings for a page rendered at ``dpi``: :attr:`thin` is 0.22 in at that resolution."""
         return replace(self, thin=int(0.22 * dpi))
 
 
-DEFAULT_GRID = GridSettings()
+DEFAULT_OCR_GRID = OcrGridSettings()
 
 
 @dataclass
@@ -124,7 +124,7 @@ class Lines:
         return cv2.bitwise_or(self.horizontal, self.vertical)
 
 
-def line_masks(binary: np.ndarray, min_len: int | None = None, settings: GridSettings = DEFAULT_GRID) -> Lines:
+def line_masks(binary: np.ndarray, min_len: int | None = None, settings: OcrGridSettings = DEFAULT_OCR_GRID) -> Lines:
     """Ruling-line masks. ``min_len``: the shortest rule kept (default: 1/``rule_share`` of the page width,
     ≥ ``rule_min`` px)."""
     h, w = binary.shape
@@ -199,7 +199,7 @@ def _coverage(segs: list[_Seg], a: float, b: float) -> float:
     return cov / (b - a)
 
 
-def find_tables(binary: np.ndarray, lines: Lines | None = None, settings: GridSettings = DEFAULT_GRID) -> list[Grid]:
+def find_tables(binary: np.ndarray, lines: Lines | None = None, settings: OcrGridSettings = DEFAULT_OCR_GRID) -> list[Grid]:
     """Every ruled table of the page, top to bottom, with nested tables attached to their parent cell."""
     lines = lines or line_masks(binary, settings=settings)
     lab, comps = _table_components(lines, settings)
@@ -209,7 +209,7 @@ def find_tables(binary: np.ndarray, lines: Lines | None = None, settings: GridSe
     return top
 
 
-def _table_components(lines: Lines, settings: GridSettings) -> tuple[np.ndarray, list[tuple[int, tuple[int, int, int, int]]]]:
+def _table_components(lines: Lines, settings: OcrGridSettings) -> tuple[np.ndarray, list[tuple[int, tuple[int, int, int, int]]]]:
     """Connected components of both line masks large enough to be tables: the label image and (label, box) per
     component, largest area first. Line ends that stop a few pixels short of each other are joined first."""
     j = settings.join
@@ -225,7 +225,7 @@ def _table_components(lines: Lines, settings: GridSettings) -> tuple[np.ndarray,
 
 
 def _component_grid(lines: Lines, lab: np.ndarray, i: int, box: tuple[int, int, int, int],
-                    settings: GridSettings) -> Grid | None:
+                    settings: OcrGridSettings) -> Grid | None:
     """The grid of component ``i`` of ``lab``, from the line masks under it."""
     x0, y0, x1, y1 = box
     sub = (lab[y0:y1, x0:x1] == i).astype(np.uint8)
@@ -248,7 +248,7 @@ def _nest(grids: list[Grid], slack: int) -> list[Grid]:
     return top
 
 
-def _container(grids: list[Grid], g: Grid, slack: int = DEFAULT_GRID.inside) -> tuple[Grid, GridCell] | None:
+def _container(grids: list[Grid], g: Grid, slack: int = DEFAULT_OCR_GRID.inside) -> tuple[Grid, GridCell] | None:
     cx0, cy0, cx1, cy1 = g.box
     for pg in grids:
         for holder in [pg] + _all_nested(pg):
@@ -271,7 +271,7 @@ Ruled = list[tuple[float, list[_Seg]]]  # grid line positions, each with the seg
 
 
 def grid_from_masks(hmask: np.ndarray, vmask: np.ndarray, offset: tuple[int, int] = (0, 0),
-                    settings: GridSettings = DEFAULT_GRID) -> Grid | None:
+                    settings: OcrGridSettings = DEFAULT_OCR_GRID) -> Grid | None:
     """One table's grid from its horizontal and vertical line masks (same-size crops)."""
     ruled = masks_to_rules(hmask, vmask, settings)
     if ruled is None:
@@ -301,7 +301,7 @@ def _cell(r0: int, c0: int, r1: int, c1: int, xs: list[int], ys: list[int]) -> G
     return GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
 
 
-def masks_to_rules(hmask: np.ndarray, vmask: np.ndarray, settings: GridSettings = DEFAULT_GRID) -> tuple[Ruled, Ruled] | None:
+def masks_to_rules(hmask: np.ndarray, vmask: np.ndarray, settings: OcrGridSettings = DEFAULT_OCR_GRID) -> tuple[Ruled, Ruled] | None:
     """Row and column lines (position, segments) of one table's masks, outer rules added where missing;
     ``None`` when there are not two of each.
 
@@ -338,7 +338,7 @@ def _add_outer(rows: Ruled, cols: Ruled, hs: list[_Seg], vs: list[_Seg], tol: fl
         rows.append((float(vy1), []))
 
 
-def rules_to_boundaries(rows: Ruled, cols: Ruled, cover: float = DEFAULT_GRID.cover) -> tuple[np.ndarray, np.ndarray]:
+def rules_to_boundaries(rows: Ruled, cols: Ruled, cover: float = DEFAULT_OCR_GRID.cover) -> tuple[np.ndarray, np.ndarray]:
     """Which boundaries between neighbouring grid positions are ruled (covered at least ``cover``):
     ``vpresent[i, j]``, the vertical boundary left of column j in row i ((rows, cols + 1)), and
     ``hpresent[i, j]``, the horizontal boundary above row i in column j ((rows + 1, cols))."""
@@ -357,7 +357,7 @@ def rules_to_boundaries(rows: Ruled, cols: Ruled, cover: float = DEFAULT_GRID.co
 
 
 def cut_nested(xi: list[int], yi: list[int], vpresent: np.ndarray, hpresent: np.ndarray,
-               thin: int = DEFAULT_GRID.thin) -> list[Grid]:
+               thin: int = DEFAULT_OCR_GRID.thin) -> list[Grid]:
     """Tables drawn into the grid inside a cell (:func:`.spans.nested_regions`), as grids of their own; their rules
     are taken out of ``vpresent`` / ``hpresent`` (in place), as inside the parent cell they bound nothing."""
     nr = vpresent.shape[0]

@@ -176,7 +176,7 @@ class Specks:
 
 def layout(binary: np.ndarray, red: np.ndarray, dpi: float = 200) -> Layout:
     lm = grid.line_masks(binary)
-    top = grid.find_tables(binary, lm, grid.DEFAULT_GRID.at_dpi(dpi))
+    top = grid.find_tables(binary, lm, grid.DEFAULT_OCR_GRID.at_dpi(dpi))
     tables, parents = _flatten(top)
     rules = lm.both
     specks = text_ink(binary, rules)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ...ir import Cell, Table
 from .chars import Ch, Line, Para, chars_to_lines, lines_to_paragraphs
-from .settings import DEFAULT_GRID, GridSettings
+from .settings import DEFAULT_PDF_GRID, PdfGridSettings
 
 
 @dataclass
@@ -50,7 +50,7 @@ def nearest_line(xs: list[float], v: float) -> int:
     return i if xs[i] - v < v - xs[i - 1] else i - 1
 
 
-def find_tables(edges: list[dict], page_no: int, settings: GridSettings = DEFAULT_GRID) -> list[PTable]:
+def find_tables(edges: list[dict], page_no: int, settings: PdfGridSettings = DEFAULT_PDF_GRID) -> list[PTable]:
     """The tables drawn by a page's ruling ``edges`` (pdfplumber edge dicts), nested tables linked to their cell,
     top to bottom."""
     boxes = lines_to_cells(edges_to_lines(edges, settings), settings)
@@ -64,7 +64,7 @@ def _length(e: dict) -> float:
     return e["height"] if e["orientation"] == "v" else e["width"]
 
 
-def edges_to_lines(edges: list[dict], settings: GridSettings = DEFAULT_GRID) -> list[dict]:
+def edges_to_lines(edges: list[dict], settings: PdfGridSettings = DEFAULT_PDF_GRID) -> list[dict]:
     """Ruling segments → ruling lines: tiny segments dropped, the rest snapped and joined (pdfplumber's
     ``merge_edges``), lines still too short dropped."""
     from pdfplumber.table import merge_edges
@@ -77,7 +77,7 @@ def edges_to_lines(edges: list[dict], settings: GridSettings = DEFAULT_GRID) -> 
     return [e for e in edges if _length(e) >= s.edge_min_length]
 
 
-def lines_to_cells(lines: list[dict], settings: GridSettings = DEFAULT_GRID) -> list[tuple]:
+def lines_to_cells(lines: list[dict], settings: PdfGridSettings = DEFAULT_PDF_GRID) -> list[tuple]:
     """Ruling lines → the smallest boxes (x0, top, x1, bottom) with a corner at four of their intersections."""
     from pdfplumber.table import edges_to_intersections, intersections_to_cells
 
@@ -111,7 +111,7 @@ def cells_to_groups(boxes: list[tuple]) -> list[list[tuple]]:
     return list(groups.values())
 
 
-def group_to_table(boxes: list[tuple], page_no: int, settings: GridSettings = DEFAULT_GRID) -> PTable | None:
+def group_to_table(boxes: list[tuple], page_no: int, settings: PdfGridSettings = DEFAULT_PDF_GRID) -> PTable | None:
     """One group of boxes → a table: its grid lines, cells with their spans, holes filled; ``None`` for a lone
     box too small to be a table (a tick box, an underline)."""
     s = settings
@@ -191,7 +191,7 @@ def _open_label(grid: list[list[Cell | None]], r: int, k: int, k1: int) -> bool:
     return True
 
 
-def tables_to_nesting(tables: list[PTable], settings: GridSettings = DEFAULT_GRID) -> None:
+def tables_to_nesting(tables: list[PTable], settings: PdfGridSettings = DEFAULT_PDF_GRID) -> None:
     """A table lying inside a cell of another is that cell's nested table (the smallest such cell): sets its
     ``parent`` and the enclosing table's ``children``. Sorts ``tables`` by area."""
     tables.sort(key=lambda t: (t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]))
@@ -267,12 +267,12 @@ def row_cells(t: PTable, r: int) -> list[Cell]:
     return out
 
 
-def cell_pad(cell: Cell, lines: list[Line], settings: GridSettings = DEFAULT_GRID) -> float:
+def cell_pad(cell: Cell, lines: list[Line], settings: PdfGridSettings = DEFAULT_PDF_GRID) -> float:
     """The cell's inner margin: where its left-most line starts (at most Word's usual 0.19 cm)."""
     return min(max(min(l.x0 for l in lines) - cell.bbox[0], settings.cell_pad_min), settings.cell_pad_max)
 
 
-def cell_text(cell: Cell, chars: list[Ch], settings: GridSettings = DEFAULT_GRID) -> tuple[str, list[Para]]:
+def cell_text(cell: Cell, chars: list[Ch], settings: PdfGridSettings = DEFAULT_PDF_GRID) -> tuple[str, list[Para]]:
     """A cell's text from its characters (paragraphs joined with newlines) and the paragraphs; doubtful
     characters make the cell doubtful (:func:`doubt`)."""
     lines = chars_to_lines(chars)

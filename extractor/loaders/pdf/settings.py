@@ -1,6 +1,6 @@
 """The tunable tolerances of the PDF table grid, in one place (in the manner of pdfplumber's ``TableSettings``).
 
-:class:`GridSettings` is frozen; :data:`DEFAULT_GRID` is what the loader uses. The functions of
+:class:`PdfGridSettings` is frozen; :data:`DEFAULT_PDF_GRID` is what the loader uses. The functions of
 :mod:`.grid` (ruling lines → tables) and :mod:`.stitch` (tables across pages) take it as ``settings``.
 All lengths are PDF points (1/72 inch) of the upright page, top-left origin.
 """
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class GridSettings:
+class PdfGridSettings:
     """Tolerances of the ruling-line grid and of the stitching of tables across pages (PDF points)."""
 
     edge_min_length_prefilter: float = 1.0
@@ -69,4 +69,4 @@ class GridSettings:
     it (text rules only decide a split row)."""
 
 
-DEFAULT_GRID = GridSettings()
+DEFAULT_PDF_GRID = PdfGridSettings()

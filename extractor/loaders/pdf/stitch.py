@@ -15,7 +15,7 @@ import re
 from ...ir import Cell, Table
 from .chars import fills, first_token_width, join_wrapped
 from .grid import PTable, cell_pad, nearest_line, row_cells, to_ir
-from .settings import DEFAULT_GRID, GridSettings
+from .settings import DEFAULT_PDF_GRID, PdfGridSettings
 
 # a row whose label column is empty below is a split row when at least this many other cells, filled above and
 # below, all ran to their cells' edges above (the text did not fit: it goes on below)
@@ -26,11 +26,11 @@ _GOES_ON = re.compile(r"^[（(]\s*(注|备注|说明|需|含|包括|不含|如|�
 _FILL_LABEL = re.compile(r"^\s*([^：:\n]{1,8})[：:]")
 
 
-def _close(a: float, b: float, tol: float = DEFAULT_GRID.edge_tolerance) -> bool:
+def _close(a: float, b: float, tol: float = DEFAULT_PDF_GRID.edge_tolerance) -> bool:
     return abs(a - b) <= tol
 
 
-def _subset(xs: list[float], of: list[float], tol: float = DEFAULT_GRID.edge_tolerance) -> bool:
+def _subset(xs: list[float], of: list[float], tol: float = DEFAULT_PDF_GRID.edge_tolerance) -> bool:
     return all(any(_close(x, y, tol) for y in of) for x in xs)
 
 
@@ -38,13 +38,13 @@ def _canon(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
-def _compatible(prev: PTable, nxt: PTable, tol: float = DEFAULT_GRID.edge_tolerance) -> bool:
+def _compatible(prev: PTable, nxt: PTable, tol: float = DEFAULT_PDF_GRID.edge_tolerance) -> bool:
     return _subset(nxt.xs, prev.xs, tol) or _subset(prev.xs, nxt.xs, tol) or len(nxt.xs) == len(prev.xs)
 
 
 # --- does the next part go on? ---------------------------------------------------------------------------------
 def continuation_of(first: PTable, prev: PTable, nxt: PTable, body_top: float,
-                    settings: GridSettings = DEFAULT_GRID) -> bool:
+                    settings: PdfGridSettings = DEFAULT_PDF_GRID) -> bool:
     """Does ``nxt`` (at the top of a page) go on with the table whose parts so far are ``first`` … ``prev``?"""
     tol = settings.edge_tolerance
     if not (_close(prev.bbox[0], nxt.bbox[0], tol) and _close(prev.bbox[2], nxt.bbox[2], tol)):
@@ -83,7 +83,7 @@ def _same_block(a: list[tuple], b: list[tuple], tol: float) -> bool:
     return sum(x[4] == y[4] for x, y in zip(a, b) if x[4]) * 2 >= len(full)
 
 
-def header_rows(first: PTable, nxt: PTable, tol: float = DEFAULT_GRID.edge_tolerance) -> int:
+def header_rows(first: PTable, nxt: PTable, tol: float = DEFAULT_PDF_GRID.edge_tolerance) -> int:
     """How many top rows of ``nxt`` repeat a block of rows near the top of ``first`` (a repeated table
     header, possibly several rows with merged cells)."""
     best = 0
@@ -114,7 +114,7 @@ def drop_header(nxt: PTable, k: int) -> None:
 class CellText:
     """The paragraphs of each cell (by ``id``), as read from the page: did a cell's text wrap into the cell below?"""
 
-    def __init__(self, paras: dict, settings: GridSettings = DEFAULT_GRID) -> None:
+    def __init__(self, paras: dict, settings: PdfGridSettings = DEFAULT_PDF_GRID) -> None:
         self.paras = paras
         self.settings = settings
 
@@ -154,7 +154,7 @@ class CellText:
 
 # --- a row cut by the page break ---------------------------------------------------------------------------------
 def rows_to_pairs(prev: PTable, nxt: PTable,
-                  tol: float = DEFAULT_GRID.edge_tolerance) -> tuple[list[Cell], list[Cell], bool, bool] | None:
+                  tol: float = DEFAULT_PDF_GRID.edge_tolerance) -> tuple[list[Cell], list[Cell], bool, bool] | None:
     """The last row of ``prev`` and the first row of ``nxt``, cell by cell: (above, below, same layout, refined),
     or ``None`` when the rows cannot be one. Refined: the lower part is finer (a header row cut by the page break,
     whose cell spanning two columns shows the next header row's two cells at once); only the cells that line up
@@ -237,7 +237,7 @@ def _split_row(r0: list[Cell], r1: list[Cell], prev: PTable, text: CellText, ref
     return bool(rest) and all(rest) and not re.fullmatch(r"[\d.、\s]+", r1[0].text), False
 
 
-def _move_children(a: Cell, b: Cell, nxt: PTable, settings: GridSettings) -> None:
+def _move_children(a: Cell, b: Cell, nxt: PTable, settings: PdfGridSettings) -> None:
     """Nested tables of a split cell: those of the lower part go to the upper cell, stitched if they continue."""
     for ch in nxt.children:
         if ch.parent is b:
@@ -246,7 +246,7 @@ def _move_children(a: Cell, b: Cell, nxt: PTable, settings: GridSettings) -> Non
 
 
 def rows_to_joined(prev: PTable, nxt: PTable, gap: float, text: CellText,
-                   settings: GridSettings = DEFAULT_GRID) -> tuple[dict[int, Cell], bool]:
+                   settings: PdfGridSettings = DEFAULT_PDF_GRID) -> tuple[dict[int, Cell], bool]:
     """Is the first row of ``nxt`` the rest of the last row of ``prev`` (a row split by the page break; ``gap``:
     the room left below ``prev`` on its page)?
 
@@ -288,7 +288,7 @@ def rows_to_joined(prev: PTable, nxt: PTable, gap: float, text: CellText,
 class Stitcher:
     """The parts so far of a table that continues over several pages, and how each joins the part above."""
 
-    def __init__(self, first: PTable, text: CellText, body_bottom: float, settings: GridSettings = DEFAULT_GRID):
+    def __init__(self, first: PTable, text: CellText, body_bottom: float, settings: PdfGridSettings = DEFAULT_PDF_GRID):
         self.settings = settings
         self.text = text
         self.body_bottom = body_bottom
@@ -320,7 +320,7 @@ class Stitcher:
         return Table(n_rows=n_rows, n_cols=len(xs) - 1, cells=cells, page=first.page, bbox=first.bbox)
 
 
-def columns_to_alignment(part_xs: list[list[float]], tol: float = DEFAULT_GRID.edge_tolerance):
+def columns_to_alignment(part_xs: list[list[float]], tol: float = DEFAULT_PDF_GRID.edge_tolerance):
     """The column lines of the stitched table, and per part the mapping of its x onto them (``None``: its lines
     are merged in as they are; see :func:`align_columns`)."""
     ref = part_xs[0]
@@ -359,7 +359,7 @@ def parts_to_cells(parts: list[PTable], absorbed: list[dict[int, Cell]], split: 
     return cells, n_rows
 
 
-def nested_to_tables(kids: list[PTable], text: CellText, settings: GridSettings = DEFAULT_GRID) -> list[Table]:
+def nested_to_tables(kids: list[PTable], text: CellText, settings: PdfGridSettings = DEFAULT_PDF_GRID) -> list[Table]:
     """The nested tables of one cell, those continued from the part above stitched on."""
     tol = settings.edge_tolerance
     groups: list[Stitcher] = []
@@ -375,7 +375,7 @@ def nested_to_tables(kids: list[PTable], text: CellText, settings: GridSettings 
     return [g.table() if len(g.parts) > 1 else to_ir(g.parts[0]) for g in groups]
 
 
-def align_columns(ref: list[float], xs: list[float], tol: float = DEFAULT_GRID.edge_tolerance):
+def align_columns(ref: list[float], xs: list[float], tol: float = DEFAULT_PDF_GRID.edge_tolerance):
     """Map the column lines ``xs`` of a continuation onto the lines ``ref`` of the table above, or ``None``.
 
     Lines that already coincide (within ``tol`` pt) need no mapping, nor does a finer or coarser part whose
