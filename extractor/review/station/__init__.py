@@ -4,20 +4,15 @@ the values the tool is unsure of (``extractor serve OUTDIR…``).
 It reads the emitted JSON and the source files they name (for page images) and never calls the extraction
 stages. Decisions live in ``OUTDIR/review.sqlite``, are appended to ``OUTDIR/review-log.jsonl`` and applied
 in ``OUTDIR/<name>.reviewed.json`` (the extraction's JSON is never changed). The web parts (Starlette,
-uvicorn) are the optional extra ``serve``; :mod:`.store` works without them.
+uvicorn) are the optional extra ``serve``; :mod:`.store` and the modules it uses work without them.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from .store import (
-    LOG_NAME,
-    REVIEWED_SUFFIX,
-    ReviewError,
-    Station,
-    load_preferring_reviewed,
-    load_preferring_reviewed_with_packages,
-)
+from .decisions import LOG_NAME
+from .results import REVIEWED_SUFFIX, load_preferring_reviewed, load_preferring_reviewed_with_packages
+from .store import ReviewError, Station
 
 __all__ = ["LOG_NAME", "REVIEWED_SUFFIX", "ReviewError", "Station", "export", "load_preferring_reviewed"]
 
