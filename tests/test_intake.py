@@ -174,7 +174,7 @@ def test_unreadable_file_and_folder(tmp_path: Path):
 
 def test_unreadable_file_record(tmp_path: Path, monkeypatch):
     """Without root's privilege to drop: an OSError on open becomes an 'unreadable' record."""
-    import extractor.intake as intake
+    import extractor.intake.walk as walk  # where Intake looks hash_file up
 
     (tmp_path / "P").mkdir()
     (tmp_path / "P" / "a.docx").write_bytes(b"x")
@@ -182,7 +182,7 @@ def test_unreadable_file_record(tmp_path: Path, monkeypatch):
     def refuse(path):  # noqa: ANN001
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(intake, "hash_file", refuse)
+    monkeypatch.setattr(walk, "hash_file", refuse)
     recs = _records(Intake(tmp_path / "t").packages([tmp_path]))
     assert recs[("P", "a.docx")] == ("error", "unreadable")
 
