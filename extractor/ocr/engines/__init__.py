@@ -29,10 +29,11 @@ that backend (``rapidocr.inference_engine``), on the same line crops and with th
 character keeps its probability and position); the classifier stays the wheel's ONNX model.
 
 Adding an engine: one module here with a class taking an :class:`OcrConfig` and meeting :class:`Engine`,
-and one line in :data:`ENGINES`.
+and its one line in :data:`ENGINES` (``"name": ".module:Class"``); nothing else names an engine.
 """
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -161,12 +162,23 @@ def forbid_downloads() -> None:
 
 
 # ---------------------------------------------------------------- the registry (engine modules use the names above)
-from .paddle import PaddleEngine  # noqa: E402
-from .rapid import RapidEngine  # noqa: E402
-
-ENGINES: dict[str, Callable[[OcrConfig], Engine]] = {"rapidocr": RapidEngine, "paddleocr": PaddleEngine}
-"""``engine:`` in the config → the engine class (called with the :class:`OcrConfig`)."""
+ENGINES: dict[str, str] = {"rapidocr": ".rapid:RapidEngine", "paddleocr": ".paddle:PaddleEngine"}
+"""``engine:`` in the config → where the engine class is, ``module:Class`` (a module starting with ``.`` is one of
+this package); the class is called with the :class:`OcrConfig`. A new engine is its module and its line here
+(its module is imported when a config names it, by :func:`engine_class`)."""
 ALIASES = {"onnxruntime": "rapidocr"}  # older configs named the runtime
+
+from .paddle import PaddleEngine  # noqa: E402,F401 - the built-in engines stay importable from here
+from .rapid import RapidEngine  # noqa: E402,F401
+
+
+def engine_class(name: str) -> Callable[[OcrConfig], Engine] | None:
+    """The engine class of ``engine:`` ``name`` (an alias or a key of :data:`ENGINES`), imported; ``None``: unknown."""
+    where = ENGINES.get(ALIASES.get(name, name))
+    if where is None:
+        return None
+    module, _, cls = where.partition(":")
+    return getattr(importlib.import_module(module, __name__), cls)
 
 
 _MADE: list[Engine] = []  # engines made in this process (see _after_fork_in_child)
@@ -175,7 +187,7 @@ _MADE: list[Engine] = []  # engines made in this process (see _after_fork_in_chi
 @lru_cache(maxsize=2)
 def _engine(path: str) -> Engine:
     cfg = load_config(Path(path))
-    make = ENGINES.get(ALIASES.get(cfg.engine, cfg.engine))
+    make = engine_class(cfg.engine)
     if make is None:
         raise MissingDependency(f"unknown OCR engine {cfg.engine!r} in {path}: use {' or '.join(ENGINES)}")
     eng = make(cfg)
