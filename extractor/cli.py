@@ -22,6 +22,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from . import layouts  # noqa: F401 - before any map is read: a layout module may bring its own section model
 from .batch import BatchSettings, OutputDirError, check_outdir, run_batch
 from .errors import MapError, MissingDependency
 from .intake import console_safe

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import layouts  # noqa: F401 - every layout's section model joins the map schema
 from .contract import Result
 from .maps import package_data
 from .maps.spec import Catalogue, TableMap

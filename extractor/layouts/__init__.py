@@ -12,25 +12,38 @@ layout (``map``)   module                              reads
 
 Shared: :mod:`~extractor.layouts.labels` (label paths), :mod:`~extractor.layouts.columns` (header bands),
 :mod:`~extractor.layouts.fill` (fill-in templates), :mod:`~extractor.layouts.guidance` (printed guidance).
-Every layout implements :class:`~extractor.layouts.base.Layout`. A new layout is one module with a
-:class:`Layout` subclass and one line in :data:`LAYOUTS` (plus its section model in :mod:`extractor.maps.spec`,
-the map format).
+
+A new layout touches exactly this: **one new module** here and **its import line** below. The module holds
+
+- its section model: a subclass of :class:`~extractor.maps.spec.SectionBase` with ``layout: Literal["name"]``
+  and the fields the map gives (``extra="forbid"`` is inherited), overriding ``own_labels`` / ``field_ids`` /
+  ``places`` / ``reads`` so that identification, check-maps and the rules know what the section claims;
+- its :class:`~extractor.layouts.base.Layout` subclass with ``section_type`` = that model and ``map()``,
+  decorated with :func:`~extractor.layouts.base.register`.
+
+Importing the module registers both: the layout in :data:`LAYOUTS` (what :func:`map_sections` runs) and the
+model in the map format (:data:`extractor.maps.spec.section_types`), so ``layout: name`` validates in every map
+and the published map schema lists it (``python -m extractor.schemas``). Nothing else names a layout. The five
+layouts above keep their section models in :mod:`extractor.maps.spec` because stages before this one read them
+(the rules read list and grid sections) and the bundled maps must load without this package; a layout that
+only this package reads brings its model along, and maps that use it load once :mod:`extractor.layouts` has been
+imported (the API, the CLI and the schema script import it).
 """
 from __future__ import annotations
 
 from ..maps.spec import SectionBase
 from ..records import Mapped, Scope
-from .base import Layout
-from .form import FormLayout
-from .grid import GridLayout
-from .list import ListLayout
-from .narrative import NarrativeLayout
-from .paragraphs import ParagraphsLayout
+from .base import LAYOUTS, Layout, register
 
-LAYOUTS: dict[type[SectionBase], type[Layout]] = {
-    cls.section_type: cls for cls in (FormLayout, GridLayout, ListLayout, NarrativeLayout, ParagraphsLayout)
-}
-"""Each map section class → the layout that reads it."""
+# The layouts, one import line each (the import registers the module's layout):
+from .form import FormLayout  # noqa: F401
+from .grid import GridLayout  # noqa: F401
+from .list import ListLayout  # noqa: F401
+from .narrative import NarrativeLayout  # noqa: F401
+from .paragraphs import ParagraphsLayout  # noqa: F401
+
+__all__ = ["LAYOUTS", "FormLayout", "GridLayout", "Layout", "ListLayout", "NarrativeLayout", "ParagraphsLayout",
+           "layout_of", "map_sections", "read_nested", "register"]
 
 
 def layout_of(section: SectionBase) -> Layout:

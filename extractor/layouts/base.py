@@ -1,4 +1,5 @@
-"""The interface every section layout implements (one module per layout, registered in :mod:`extractor.layouts`).
+"""The interface every section layout implements (one module per layout, each class decorated with
+:func:`register` and its module imported by :mod:`extractor.layouts`).
 
 A layout is told by its map section (``layout:`` in the map, a model of :mod:`extractor.maps.spec`) what to read,
 and by :mod:`extractor.identify` where (a :class:`~extractor.records.Scope`). What it knows:
@@ -14,9 +15,9 @@ its years are the document's, so no layout shifts anything.
 """
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
-from ..maps.spec import Place, SectionBase
+from ..maps.spec import Place, SectionBase, section_types
 from ..records import Mapped, Scope
 
 
@@ -43,3 +44,20 @@ class Layout:
     def map(self, scope: Scope, out: Mapped, scopes: list[Scope]) -> None:  # pragma: no cover - every layout overrides
         """Read ``scope`` (located for :attr:`section`) into ``out``; ``scopes``: every scope of the document."""
         raise NotImplementedError
+
+
+L = TypeVar("L", bound=Layout)
+LAYOUTS: dict[type[SectionBase], type[Layout]] = {}
+"""Each map section class → the layout that reads it (filled by :func:`register`)."""
+
+
+def register(cls: type[L]) -> type[L]:
+    """Class decorator of a layout: ``cls`` reads the map sections of its :attr:`~Layout.section_type`, a model
+    that joins the map format (:data:`extractor.maps.spec.section_types`) here unless it is already part of it.
+    Maps that use a layout declared outside :mod:`extractor.maps.spec` validate once its module is imported."""
+    old = LAYOUTS.get(cls.section_type)
+    if old is not None and old is not cls and (old.__module__, old.__qualname__) != (cls.__module__, cls.__qualname__):
+        raise ValueError(f"{cls.section_type.__name__} is read by {old.__module__}.{old.__qualname__} already")
+    section_types.register(cls.section_type)
+    LAYOUTS[cls.section_type] = cls
+    return cls

@@ -8,7 +8,7 @@ from ..ir import Cell, Table
 from ..maps.spec import FieldSpec, FormSection
 from ..records import Hit, Mapped, Scope
 from ..text import BOXES, canon, line_score
-from .base import Layout
+from .base import Layout, register
 from .fill import apply_fill, fill_labels, fill_segment, literal_lines
 from .guidance import strip_guidance
 from .labels import field_hit, locate_one, right_cell, strip_hint
@@ -18,6 +18,7 @@ DATE_BLANK = re.compile(r"^\s*(\d{4})?\s*年\s*(\d{1,2})?\s*月\s*(\d{1,2})?\s*�
 DATE_VALUE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?")
 
 
+@register
 class FormLayout(Layout):
     section_type = FormSection
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from ..maps.spec import GridSection
 from ..records import Hit, Mapped, Scope
-from .base import Layout
+from .base import Layout, register
 from .columns import Col, col_cell, find_columns, year_of
 from .labels import locate_one, strip_hint
 
 
+@register
 class GridLayout(Layout):
     section_type = GridSection
 

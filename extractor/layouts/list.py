@@ -9,11 +9,12 @@ from ..ir import Table
 from ..maps.spec import ListSection
 from ..records import Hit, ListHit, Mapped, Scope
 from ..text import canon, is_blank
-from .base import Layout
+from .base import Layout, register
 from .columns import Col, col_cell, find_columns, year_of
 from .labels import find_path, reading_order, right_cell, strip_hint
 
 
+@register
 class ListLayout(Layout):
     section_type = ListSection
 

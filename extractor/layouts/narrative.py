@@ -5,10 +5,11 @@ from __future__ import annotations
 from ..maps.spec import NarrativeSection
 from ..records import Mapped, Scope, TextHit
 from ..text import limit_of, squash
-from .base import Layout
+from .base import Layout, register
 from .guidance import strip_guidance
 
 
+@register
 class NarrativeLayout(Layout):
     section_type = NarrativeSection
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from ..maps.spec import FieldSpec, ParagraphSection
 from ..records import Hit, Mapped, Scope
 from ..text import canon
-from .base import Layout
+from .base import Layout, register
 from .fill import apply_fill, colon_for_gap, fill_labels, fill_segment
 from .labels import field_hit, right_cell
 
 
+@register
 class ParagraphsLayout(Layout):
     section_type = ParagraphSection
 

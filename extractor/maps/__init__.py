@@ -20,6 +20,7 @@ import atexit
 import contextlib
 import logging
 import os
+import sys
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -100,9 +101,17 @@ def using_maps_dir(maps_dir: str | os.PathLike[str] | None) -> Iterator[Path]:
 
 def _one_line(e: ValidationError, most: int = 3) -> str:
     errs = e.errors()
-    parts = [f"{'.'.join(str(x) for x in err['loc']) or '(top)'}: {err['msg']}" for err in errs[:most]]
+    parts = [f"{'.'.join(str(x) for x in err['loc']) or '(top)'}: {err['msg']}{_hint(err)}" for err in errs[:most]]
     more = f" (+{len(errs) - most} more)" if len(errs) > most else ""
     return "; ".join(parts) + more
+
+
+def _hint(err: dict) -> str:
+    """An unknown ``layout:`` may be a layout whose module declares its own section model and was not imported."""
+    if (err["type"] == "union_tag_invalid" and err.get("ctx", {}).get("discriminator") == "'layout'"
+            and "extractor.layouts" not in sys.modules):
+        return " (a layout module of extractor/layouts/ adds its layout when extractor.layouts is imported)"
+    return ""
 
 
 def _read_yaml(path: Path) -> object:

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..rules import Rule
+from ..rules import Rule, registry as rule_kinds
+from ..rules.base import Registry
 from ..text import canon
 
 ValueType = Literal[
@@ -126,6 +127,10 @@ class TotalSpec(_Strict):
 
 
 class SectionBase(_Strict):
+    """What every section of a map has. A layout's model adds ``layout: Literal["<name>"]`` and what the layout
+    reads, and joins the map format by :data:`section_types` (the models of this module are registered here; a
+    layout of :mod:`extractor.layouts` that brings its own model registers it with the layout)."""
+
     table: str = Field(description="the heading as printed in the blank form (reported as `table`)")
     match: list[str] = Field(default_factory=list, description="other heading texts that mark this section")
     anchors: list[str] = Field(default_factory=list, description="labels inside the section that help find it")
@@ -159,6 +164,11 @@ class SectionBase(_Strict):
         return []
 
 
+section_types = Registry("layout")
+"""The section models of the map format by their ``layout:`` value, in registration order (see
+:class:`~extractor.rules.base.Registry`)."""
+
+
 class _FieldsSection(SectionBase):
     """A section of single places, each found by its label (the form and paragraphs layouts)."""
 
@@ -178,12 +188,14 @@ class _FieldsSection(SectionBase):
         return [(f.id, f.period if f.period is not None else self.period, f.label.split("/")[-1]) for f in self.fields]
 
 
+@section_types.register
 class FormSection(_FieldsSection):
     """Label cells with their value cells (to the right, or the label's own cell): key/value tables."""
 
     layout: Literal["form"]
 
 
+@section_types.register
 class GridSection(SectionBase):
     """Row labels × column headers: every row's cell under every column is a place."""
 
@@ -209,6 +221,7 @@ class GridSection(SectionBase):
         return [(r.id + c.suffix, c.period, c.label) for r, c in self.cells()]
 
 
+@section_types.register
 class ListSection(SectionBase):
     layout: Literal["list"]
     id: str = Field(description="ID of the record list")
@@ -241,6 +254,7 @@ class ListSection(SectionBase):
                       for _, c in self.total_columns() if c is not None]
 
 
+@section_types.register
 class NarrativeSection(SectionBase):
     """A writing box or the paragraphs under a heading: one text, the printed guidance removed."""
 
@@ -261,24 +275,26 @@ class NarrativeSection(SectionBase):
         return [(self.id, None, "")]
 
 
+@section_types.register
 class ParagraphSection(_FieldsSection):
     """Fill-ins typed into body paragraphs (cover page lines, 'XX' slots)."""
 
     layout: Literal["paragraphs"]
 
 
-Section = Annotated[
-    Union[FormSection, GridSection, ListSection, NarrativeSection, ParagraphSection], Field(discriminator="layout")
-]
+Section = Annotated[SectionBase, section_types]
+"""A section of a map: validated as the registered model its ``layout:`` names."""
 
 
+@rule_kinds.used_by
+@section_types.used_by
 class TableMap(_Strict):
     template: str
     title: str
     edition_year: int
     identify: Identify
     sections: list[Section]
-    rules: list[Rule] = Field(  # type: ignore[valid-type]
+    rules: list[Rule] = Field(
         default_factory=list,
         description="cross-field rules the form's own words imply (sum, part_of, growth, ratio, count_matches, "
                     "same_value, range, integer, decimals, required, chars, date_order); see extractor/rules/",

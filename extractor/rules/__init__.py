@@ -1,7 +1,9 @@
 """Declarative cross-field rules of the layout maps (issue 13).
 
-One module per rule kind, each a pydantic model with a ``check(facts)`` method, registered here; a new
-kind is one module plus one line in :data:`KINDS`. Maps list their rules under ``rules:``; the catalogue's
+One module per rule kind, each a pydantic model with a ``check(facts)`` method, decorated with
+``@registry.register``; a new kind is one module plus its import line below (the import registers it, and
+:data:`Rule`, the type of a map's ``rules``, takes every registered kind: see
+:class:`~extractor.rules.base.Registry`). Maps list their rules under ``rules:``; the catalogue's
 ``min`` / ``max`` / ``decimals`` / type ``integer`` add rules for every form (:func:`catalogue_rules`).
 :func:`run` evaluates them on a document's values after normalisation (called by
 :func:`extractor.validate.assemble`); :func:`check_result` runs them again on a :class:`Result` (e.g.
@@ -10,9 +12,7 @@ after a reviewer's correction). :func:`rule_reason` matches every reason a rule 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Union
-
-from pydantic import Field
+from typing import Annotated, Any
 
 from . import (  # noqa: F401 - each import registers its kind
     chars,
@@ -30,8 +30,8 @@ from . import (  # noqa: F401 - each import registers its kind
 )
 from .base import Facts, RuleBase, registry, split_ref
 
-KINDS: tuple[type[RuleBase], ...] = tuple(registry.kinds.values())
-Rule = Annotated[Union[KINDS], Field(discriminator="kind")]  # type: ignore[valid-type]
+Rule = Annotated[RuleBase, registry]
+"""A rule of a map: validated as the one registered kind its ``kind:`` names."""
 
 
 def catalogue_rules(catalogue: dict[str, Any]) -> list[RuleBase]:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Annotated, Any, Iterable, Literal, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
+from pydantic_core import CoreSchema
 
 from ..contract import FieldValue, ListTable, Text, Value
 
@@ -167,16 +168,61 @@ def close(a: float, b: float, tol: float, rel_tol: float) -> bool:
     return abs(a - b) <= max(tol, abs(b) * rel_tol) + 1e-12
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
 class Registry:
-    """Rule kinds by name: a new kind is one module with a model class and one ``register`` line."""
+    """Pydantic models told apart by one ``Literal`` field, by that field's value: the rule kinds here (``kind``),
+    the map's section layouts in :data:`extractor.maps.spec.section_types` (``layout``).
 
-    def __init__(self) -> None:
-        self.kinds: dict[str, type[RuleBase]] = {}
+    ``Annotated[Base, registry]`` is a field type that validates as the discriminated union of every model
+    registered (in registration order; unknown keys rejected by each model, an unknown value by the union),
+    and so does the published JSON Schema. A model registered after a model using the field was built joins it
+    too: :meth:`register` rebuilds every model named with :meth:`used_by`. So a new kind is one module with its
+    model and its registration (``@registry.register``), imported once.
+    """
 
-    def register(self, cls: type[RuleBase]) -> type[RuleBase]:
-        kind = cls.model_fields["kind"].default
-        self.kinds[kind] = cls
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.kinds: dict[str, type[BaseModel]] = {}
+        self._users: list[type[BaseModel]] = []
+
+    def register(self, cls: type[M]) -> type[M]:
+        """Add ``cls`` under each value of its ``Literal`` :attr:`key` field (a class decorator). Registering a
+        class again changes nothing; another class under a value already taken is an error (a module reloaded
+        replaces its own class)."""
+        f = cls.model_fields.get(self.key)
+        tags = get_args(f.annotation) if f is not None and get_origin(f.annotation) is Literal else ()
+        if not tags:
+            raise TypeError(f"{cls.__name__} needs a field {self.key}: Literal[...] to be registered")
+        changed = False
+        for tag in tags:
+            old = self.kinds.get(tag)
+            if old is cls:
+                continue
+            if old is not None and (old.__module__, old.__qualname__) != (cls.__module__, cls.__qualname__):
+                raise ValueError(f"{self.key} {tag!r} is taken by {old.__module__}.{old.__qualname__}")
+            self.kinds[tag] = cls
+            changed = True
+        if changed:
+            self.rebuild()
         return cls
 
+    def used_by(self, model: type[M]) -> type[M]:
+        """``model`` has a field of this registry's type: rebuild it whenever a class is registered."""
+        self._users.append(model)
+        return model
 
-registry = Registry()
+    def rebuild(self) -> None:
+        for model in self._users:
+            model.model_rebuild(force=True)
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        models = tuple(dict.fromkeys(self.kinds.values()))
+        if not models:
+            raise TypeError(f"nothing registered by {self.key!r} yet")
+        return handler.generate_schema(Annotated[Union[models], Field(discriminator=self.key)])
+
+
+registry = Registry("kind")
+"""The rule kinds (``kind:`` of a rule in a map)."""
