@@ -48,6 +48,8 @@ def _vocab():  # noqa: ANN202
 
 @dataclass
 class Evidence:
+    """What the cheap look at one file found (:func:`evidence`)."""
+
     score: float  # 0–1: how much this looks like one of our forms
     template: str | None  # the form it looks like most, if any
     kind: str  # attachment kind guess (used when it is not read as a form)
@@ -56,6 +58,7 @@ class Evidence:
 
 
 def kind_of(text: str) -> str | None:
+    """The attachment kind ``text`` (a name, a first page) names (vocabulary ``attachment_kinds``), or None."""
     c = canon(text)
     for kind, words in _vocab().attachment_kinds.items():
         if any(canon(w) in c for w in words):
@@ -296,9 +299,10 @@ def process(task: dict) -> dict:
 
     ``task``: path, name, display, sha256, template, maps_dir, pages. Returns a dict with ``status``
     (``converted`` | ``attachment`` | ``error``), ``code``, ``message``, ``kind``, ``score``,
-    ``template``, ``evidence``, ``seconds`` and ``result`` (JSON text, forms only)."""
+    ``template``, ``evidence``, ``seconds`` and ``result`` (JSON text, forms only). Never raises for the
+    file (any error is a record, with a Result JSON for an internal error) except
+    :class:`~extractor.errors.MapError` (the maps are broken: no file can be read)."""
     from .api import extract
-    from .contract import ErrorItem, Result, Source
     from .errors import MapError
 
     t0 = time.perf_counter()
@@ -306,52 +310,7 @@ def process(task: dict) -> dict:
     rec: dict = {"status": "error", "code": "", "message": "", "kind": None, "score": 0.0, "template": None,
                  "evidence": "", "result": None}
     try:
-        size = os.stat(path).st_size
-        got, mismatch = content_mismatch(path, task["name"]) if size else ("", "")
-        if size == 0:  # an empty file is no document, whatever its name (a form's name: the desk must see it)
-            n_score, n_tid = text_score(Path(task["name"]).stem, None, task.get("maps_dir"))
-            rec.update(status="error", code="corrupt_file", score=n_score, template=n_tid, evidence="empty",
-                       kind=kind_of(Path(task["name"]).stem) or "other",
-                       message="the file is empty (0 bytes): send it again")
-            rec["seconds"] = round(time.perf_counter() - t0, 3)
-            return rec
-        if mismatch and got not in DOCUMENT_CONTENT:  # e.g. a text file named .docx: no loader can read it
-            n_score, n_tid = text_score(Path(task["name"]).stem, None, task.get("maps_dir"))
-            n_kind = kind_of(Path(task["name"]).stem)
-            rec.update(score=n_score, template=n_tid, evidence="name", kind=n_kind or "other", content=got,
-                       message=mismatch)
-            if n_score >= FORM_MIN_SCORE:  # named like a form (a form word), cannot be one
-                rec.update(status="error", code="corrupt_file",
-                           message=f"named like a form but cannot be read: {mismatch}")
-            else:
-                rec.update(status="attachment")
-            rec["seconds"] = round(time.perf_counter() - t0, 3)
-            return rec
-        ev = evidence(path, task["name"], task.get("maps_dir"))
-        rec.update(score=ev.score, template=ev.template, evidence=ev.how, kind=ev.kind)
-        if mismatch:
-            rec.update(content=got, message=mismatch)
-        forced = task.get("template")
-        if ev.score < FORM_MIN_SCORE:
-            rec.update(status="attachment")
-        else:
-            kw = {"template": forced, "maps_dir": task.get("maps_dir")}
-            if task.get("pages") and pages_supported():
-                kw["pages"] = list(range(1, int(task["pages"]) + 1))
-            res = extract(path, **kw)
-            res.source.path = task["display"]
-            res.source.name = task["name"]
-            code = res.errors[0].code if res.errors else ""
-            if res.status in ("ok", "review"):
-                rec.update(status="converted", template=res.template.id if res.template else None,
-                           score=res.template.score if res.template else ev.score)
-                rec["result"] = res.model_dump_json(indent=1)
-            elif code == "unknown_template" and ev.score < FORM_SURE_SCORE:  # e.g. a letter written in Word
-                rec.update(status="attachment", code=code, message=res.errors[0].message.splitlines()[0])
-            else:
-                rec.update(status="error", code=code or res.status,
-                           message=(res.errors[0].message.splitlines()[0] if res.errors else res.status))
-                rec["result"] = res.model_dump_json(indent=1)
+        _triage_and_read(path, task, rec, extract)
     except MapError:
         raise
     except MemoryError:
@@ -359,12 +318,77 @@ def process(task: dict) -> dict:
     except Exception as e:  # noqa: BLE001 - one file must never stop the batch
         rec.update(status="error", code="internal_error", message=f"{type(e).__name__}: {e}",
                    trace=traceback.format_exc(limit=4))
-        res = Result(source=Source(path=task["display"], name=task["name"], sha256=task.get("sha256", ""),
-                                   format=Path(task["name"]).suffix.lower().lstrip(".") or "unknown", pages=0),
-                     status="error", errors=[ErrorItem(code="internal_error", stage="extract", message=rec["message"])])
-        rec["result"] = res.model_dump_json(indent=1)
+        rec["result"] = _error_json(task, rec["message"])
     rec["seconds"] = round(time.perf_counter() - t0, 3)
     return rec
+
+
+def _triage_and_read(path: Path, task: dict, rec: dict, extract) -> None:  # noqa: ANN001
+    """Fill ``rec``: an empty file or one no loader can read is decided by its name; else the evidence
+    decides attachment or form, and a form is read with ``extract`` (:func:`extractor.api.extract`)."""
+    size = os.stat(path).st_size
+    got, mismatch = content_mismatch(path, task["name"]) if size else ("", "")
+    if size == 0:  # an empty file is no document, whatever its name (a form's name: the desk must see it)
+        n_score, n_tid = text_score(Path(task["name"]).stem, None, task.get("maps_dir"))
+        rec.update(status="error", code="corrupt_file", score=n_score, template=n_tid, evidence="empty",
+                   kind=kind_of(Path(task["name"]).stem) or "other",
+                   message="the file is empty (0 bytes): send it again")
+        return
+    if mismatch and got not in DOCUMENT_CONTENT:  # e.g. a text file named .docx: no loader can read it
+        _unreadable_content(task, rec, got, mismatch)
+        return
+    ev = evidence(path, task["name"], task.get("maps_dir"))
+    rec.update(score=ev.score, template=ev.template, evidence=ev.how, kind=ev.kind)
+    if mismatch:
+        rec.update(content=got, message=mismatch)
+    if ev.score < FORM_MIN_SCORE:
+        rec.update(status="attachment")
+    else:
+        _read_form(path, task, rec, ev, extract)
+
+
+def _unreadable_content(task: dict, rec: dict, got: str, mismatch: str) -> None:
+    """A file whose content no loader reads (``got``): an error when named like a form, else an attachment."""
+    n_score, n_tid = text_score(Path(task["name"]).stem, None, task.get("maps_dir"))
+    n_kind = kind_of(Path(task["name"]).stem)
+    rec.update(score=n_score, template=n_tid, evidence="name", kind=n_kind or "other", content=got,
+               message=mismatch)
+    if n_score >= FORM_MIN_SCORE:  # named like a form (a form word), cannot be one
+        rec.update(status="error", code="corrupt_file", message=f"named like a form but cannot be read: {mismatch}")
+    else:
+        rec.update(status="attachment")
+
+
+def _read_form(path: Path, task: dict, rec: dict, ev: Evidence, extract) -> None:  # noqa: ANN001
+    """Read a file taken for a form: ``converted``; no known form and a score below :data:`FORM_SURE_SCORE`:
+    an attachment (e.g. a letter written in Word); else an ``error`` with its Result JSON."""
+    kw = {"template": task.get("template"), "maps_dir": task.get("maps_dir")}
+    if task.get("pages") and pages_supported():
+        kw["pages"] = list(range(1, int(task["pages"]) + 1))
+    res = extract(path, **kw)
+    res.source.path = task["display"]
+    res.source.name = task["name"]
+    code = res.errors[0].code if res.errors else ""
+    if res.status in ("ok", "review"):
+        rec.update(status="converted", template=res.template.id if res.template else None,
+                   score=res.template.score if res.template else ev.score)
+        rec["result"] = res.model_dump_json(indent=1)
+    elif code == "unknown_template" and ev.score < FORM_SURE_SCORE:  # e.g. a letter written in Word
+        rec.update(status="attachment", code=code, message=res.errors[0].message.splitlines()[0])
+    else:
+        rec.update(status="error", code=code or res.status,
+                   message=(res.errors[0].message.splitlines()[0] if res.errors else res.status))
+        rec["result"] = res.model_dump_json(indent=1)
+
+
+def _error_json(task: dict, message: str) -> str:
+    """The Result JSON of a job that failed inside (status ``error``, code ``internal_error``)."""
+    from .contract import ErrorItem, Result, Source
+
+    res = Result(source=Source(path=task["display"], name=task["name"], sha256=task.get("sha256", ""),
+                               format=Path(task["name"]).suffix.lower().lstrip(".") or "unknown", pages=0),
+                 status="error", errors=[ErrorItem(code="internal_error", stage="extract", message=message)])
+    return res.model_dump_json(indent=1)
 
 
 __all__ = ["Evidence", "FORM_MIN_SCORE", "KINDS", "asdict", "evidence", "kind_of", "process", "text_score", "warm"]

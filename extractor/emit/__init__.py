@@ -42,6 +42,7 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
 
 
 def write_json(result: Result, path: Path) -> Path:
+    """``result`` as indented JSON at ``path`` (atomically); returns ``path``."""
     return write_atomic(path, result.model_dump_json(indent=1))
 
 
@@ -99,6 +100,7 @@ def _xlsx_value(v: object) -> object:
 
 
 def save_workbook(wb, path: Path) -> Path:  # noqa: ANN001
+    """Save the openpyxl workbook ``wb`` to ``path`` atomically; returns ``path``."""
     buf = io.BytesIO()
     wb.save(buf)
     return write_atomic(path, buf.getvalue())
@@ -119,6 +121,7 @@ def write_xlsx(results: Iterable[Item], path: Path) -> Path:
 
 
 def read_result(path: Path) -> Result:
+    """The Result stored at ``path``; raises OSError (unreadable) or ValueError (not JSON, not a Result)."""
     return Result.model_validate(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
@@ -174,16 +177,14 @@ def write_wide_xlsx(results: list, path: Path, catalogue_order: list[str],  # no
     (colour per status, legend in the sheet ``legend``) and carry a comment with the status and reasons;
     an indicator/period reported twice with different values shows the better one as ``conflict``.
 
-    ``results``: (package, Result); ``packages``: package → ``{"main_form": path, "flag": text}``."""
+    ``results``: (package, Result); ``packages``: package → ``{"main_form": path, "flag": text}``. Written
+    atomically to ``path``, which is returned."""
     from openpyxl import Workbook
-    from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
     packages = packages or {}
-    rank = {k: i for i, k in enumerate(catalogue_order)}
     items = [(p, r) for p, r in results if r.status in ("ok", "review")]
-    cols = sorted({(f.id, f.period) for _, r in items for f in r.fields},
-                  key=lambda k: (rank.get(k[0], len(rank)), k[0], k[1] if k[1] is not None else -1))
+    cols = _wide_columns(items, catalogue_order)
     fills = {k: PatternFill("solid", start_color=c, end_color=c) for k, (c, _) in FILLS.items()}
     wb = Workbook()
     ws = wb.active
@@ -194,32 +195,60 @@ def write_wide_xlsx(results: list, path: Path, catalogue_order: list[str],  # no
         for f in r.fields:
             by.setdefault((f.id, f.period), []).append(f)
         merged = {k: merge_field(v) for k, v in by.items()}
-        s = r.summary
-        n_conf = sum(1 for _, st, _ in merged.values() if st == "conflict")
-        status = "invalid" if (s and s.invalid) else ("review" if (r.status == "review" or n_conf) else r.status)
         info = packages.get(pkg, {})
-        main = info.get("main_form")
-        head = [pkg, r.source.path, ("yes" if main == r.source.path else "no") if main else "",
-                info.get("flag", ""), r.template.id if r.template else "", status,
-                s.ok if s else 0, s.review if s else 0, s.invalid if s else 0, s.missing if s else 0]
+        head, status = _wide_head(pkg, r, merged, info)
         ws.append([_xlsx_value(v) for v in head] + [
             _xlsx_value(_cell(merged[c][0])) if c in merged else None for c in cols])
-        row = ws.max_row
-        if info.get("flag"):
-            ws.cell(row, WIDE_FIXED.index("package_flag") + 1).fill = fills["conflict"]
-        if status != "ok":
-            ws.cell(row, WIDE_FIXED.index("status") + 1).fill = fills.get(status, fills["review"])
-        for j, c in enumerate(cols, start=len(WIDE_FIXED) + 1):
-            if c not in merged:
-                continue
-            value, st, text = merged[c]
-            if st == "ok" or (st == "missing" and not (value is not None and value != "")):
-                if st == "missing":
-                    ws.cell(row, j).fill = fills["missing"]
-                continue
-            cell = ws.cell(row, j)
-            cell.fill = fills.get(st, fills["review"])
-            cell.comment = Comment(_xlsx_value(text), "extractor", width=320, height=120)
+        _mark_wide_row(ws, ws.max_row, cols, merged, fills, status, bool(info.get("flag")))
+    _write_legend(wb, fills)
+    return save_workbook(wb, path)
+
+
+def _wide_columns(items: list, catalogue_order: list[str]) -> list[tuple]:  # noqa: ANN001
+    """Every (id, period) of the forms' fields: catalogue order, then id, then period (None first)."""
+    rank = {k: i for i, k in enumerate(catalogue_order)}
+    return sorted({(f.id, f.period) for _, r in items for f in r.fields},
+                  key=lambda k: (rank.get(k[0], len(rank)), k[0], k[1] if k[1] is not None else -1))
+
+
+def _wide_head(pkg: str, r: Result, merged: dict, info: dict) -> tuple[list, str]:
+    """The fixed columns (:data:`WIDE_FIXED`) of one form's row, and its row status: invalid when any value
+    breaks a rule, review when the form is review or any value conflicts, else the form's status."""
+    s = r.summary
+    n_conf = sum(1 for _, st, _ in merged.values() if st == "conflict")
+    status = "invalid" if (s and s.invalid) else ("review" if (r.status == "review" or n_conf) else r.status)
+    main = info.get("main_form")
+    head = [pkg, r.source.path, ("yes" if main == r.source.path else "no") if main else "",
+            info.get("flag", ""), r.template.id if r.template else "", status,
+            s.ok if s else 0, s.review if s else 0, s.invalid if s else 0, s.missing if s else 0]
+    return head, status
+
+
+def _mark_wide_row(ws, row: int, cols: list, merged: dict, fills: dict, status: str,  # noqa: ANN001
+                   flagged: bool) -> None:
+    """Fill (and comment) the cells of one written row whose package is flagged, whose status is not ok, and
+    whose value is not ok (missing without a value: filled, no comment)."""
+    from openpyxl.comments import Comment
+
+    if flagged:
+        ws.cell(row, WIDE_FIXED.index("package_flag") + 1).fill = fills["conflict"]
+    if status != "ok":
+        ws.cell(row, WIDE_FIXED.index("status") + 1).fill = fills.get(status, fills["review"])
+    for j, c in enumerate(cols, start=len(WIDE_FIXED) + 1):
+        if c not in merged:
+            continue
+        value, st, text = merged[c]
+        if st == "ok" or (st == "missing" and not (value is not None and value != "")):
+            if st == "missing":
+                ws.cell(row, j).fill = fills["missing"]
+            continue
+        cell = ws.cell(row, j)
+        cell.fill = fills.get(st, fills["review"])
+        cell.comment = Comment(_xlsx_value(text), "extractor", width=320, height=120)
+
+
+def _write_legend(wb, fills: dict) -> None:  # noqa: ANN001
+    """The sheet ``legend``: each fill colour and what it means."""
     lg = wb.create_sheet("legend")
     lg.append(["colour", "meaning"])
     for k, (_c, meaning) in FILLS.items():
@@ -227,4 +256,3 @@ def write_wide_xlsx(results: list, path: Path, catalogue_order: list[str],  # no
         lg.cell(lg.max_row, 1).fill = fills[k]
     lg.append(["", "no colour: ok. Row status: invalid when any value breaks a rule, review when any needs a look "
                    "or conflicts; package_flag: e.g. several forms in one package (main_form says which is the main one)"])
-    return save_workbook(wb, path)
