@@ -15,7 +15,7 @@ starlette = pytest.importorskip("starlette")
 from starlette.testclient import TestClient  # noqa: E402
 
 from extractor.review.station.app import create_app  # noqa: E402
-from extractor.review.station.store import Station  # noqa: E402
+from extractor.review.station.store import ReviewError, Station  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "t0ken-for-tests"
@@ -161,6 +161,45 @@ def test_correct_accept_undo_and_rule_recheck(client: TestClient, outdir: Path) 
     assert client.post(f"/api/items/{nf['item_id']}", headers=H, json={"action": "unreadable"}).status_code == 200
     assert not [i for i in queue(client)["items"] if i["category"] == "not found"]
     assert client.post(f"/api/items/{part['item_id']}", headers=H, json={"action": "bogus"}).status_code == 400
+
+
+def test_undo_a_group_of_places_not_found(client: TestClient, outdir: Path) -> None:
+    """z after a decision on the group of places not found undoes that group decision as a whole (it was a 500:
+    the group's own version row, locator ``nf``, was taken for the newest decision and looked up as a value)."""
+    nf = find(queue(client)["items"], category="not found")
+    r = client.post(f"/api/items/{nf['item_id']}", headers=H, json={"action": "accept", "version": nf["version"]})
+    assert r.status_code == 200 and r.json()["decided"] == "accept"
+    r = client.post("/api/undo", headers=H, json={})
+    assert r.status_code == 200, r.text
+    back = r.json()
+    assert back["item_id"] == nf["item_id"] and back["decided"] is None and back["count"] == 5
+    assert back["version"] > nf["version"]  # a browser still showing the group decided gets a 409
+    assert find(queue(client)["items"], category="not found")["item_id"] == nf["item_id"]  # to do again
+    rv = json.loads((outdir / "pkg" / "pages-missing.docx.reviewed.json").read_text(encoding="utf-8"))
+    assert rv["summary"]["accepted"] == 0
+    log = [json.loads(x) for x in (outdir / "review-log.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [x["action"] for x in log] == ["accept"] * 5 + ["undo"] * 5
+    # the group's version row is no decision of its own: nothing is left to undo
+    r = client.post("/api/undo", headers=H, json={})
+    assert r.status_code == 409, r.text
+    # undo aimed at the group's item, with a later decision elsewhere that stays
+    assert client.post(f"/api/items/{nf['item_id']}", headers=H, json={"action": "unreadable"}).status_code == 200
+    part = find(queue(client)["items"], file="prov-typo.docx", category="unit", where="第1行")
+    assert client.post(f"/api/items/{part['item_id']}", headers=H, json={"action": "accept"}).status_code == 200
+    r = client.post("/api/undo", headers=H, json={"item_id": nf["item_id"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["item_id"] == nf["item_id"] and r.json()["decided"] is None
+    assert client.get(f"/api/items/{part['item_id']}", headers=H).json()["decided"] == "accept"
+    # the same on the Station itself, after a restart (decisions read back from review.sqlite)
+    st = Station([outdir])
+    st.decide(nf["item_id"], "accept", reviewer="alice")
+    st = Station([outdir])
+    it = st.undo("alice")  # the newest decision in force first: the group, not the value accepted before it
+    assert it["item_id"] == nf["item_id"] and it["decided"] is None
+    assert st.undo("alice")["item_id"] == part["item_id"]
+    with pytest.raises(ReviewError) as e:
+        st.undo("alice")
+    assert e.value.status == 409
 
 
 def test_export_prefers_reviewed(client: TestClient, outdir: Path, tmp_path: Path) -> None:

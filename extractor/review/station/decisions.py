@@ -54,14 +54,17 @@ def read_rows(db: sqlite3.Connection, dbkey: str) -> list[sqlite3.Row]:
 
 
 def in_force(rows: list[sqlite3.Row]) -> tuple[dict[str, dict], dict[str, int]]:
-    """From a document's rows (oldest first): the decisions in force (locator -> row as a dict: not an undo and
-    not undone) and the versions (locator -> id of the last row touching it, undos included)."""
+    """From a document's rows (oldest first): the decisions in force (value locator -> row as a dict: not an undo
+    and not undone) and the versions (locator -> id of the last row touching it, undos included).
+
+    The rows of locator ``nf`` only version the group of places not found (:func:`insert_mark`): they count in
+    the versions but are no decision of their own — the group's decision is its places' rows."""
     undone = {r["undoes"] for r in rows if r["action"] == "undo"}
     decisions: dict[str, dict] = {}
     versions: dict[str, int] = {}
     for r in rows:
         versions[r["locator"]] = r["id"]
-        if r["action"] != "undo" and r["id"] not in undone:
+        if r["action"] != "undo" and r["id"] not in undone and r["locator"] != "nf":
             decisions[r["locator"]] = dict(r)
     return decisions, versions
 

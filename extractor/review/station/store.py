@@ -184,35 +184,50 @@ class Station:
 
     def undo(self, reviewer: str = "reviewer", iid: str | None = None) -> dict:
         """Undo ``reviewer``'s last decision still in force (on item ``iid`` if given) and return its item as it
-        is now; a decision on places not found is undone as a group. Raises ReviewError 409 if there is
-        nothing of the reviewer's to undo, 404 for an unknown item."""
+        is now; a decision on places not found is undone as a group (the ``nf`` item is returned; ``iid`` may be
+        that item or one of its places). Raises ReviewError 409 if there is nothing of the reviewer's to undo,
+        404 for an unknown item."""
         reviewer = (reviewer or "reviewer").strip()[:80] or "reviewer"
         with self.lock:
-            best: tuple[int, Doc, str] | None = None
-            targets = [self._find(iid)] if iid else None
-            for d in self.docs.values():
-                for lc, r in d.decisions.items():
-                    if r["reviewer"] != reviewer or targets and (d, lc) != targets[0] and not \
-                            (targets[0][1] == "nf" and is_not_found(value_at(d.original, lc)) and d is targets[0][0]):
-                        continue
-                    if best is None or r["id"] > best[0]:
-                        best = (r["id"], d, lc)
-            if best is None:
+            last = self._last_decision(reviewer, self._find(iid) if iid else None)
+            if last is None:
                 raise ReviewError("nothing of yours to undo", 409)
-            _, d, lc = best
-            t0 = d.decisions[lc]["time"]
-            # a group decision (places not found) is undone as a whole
-            same = [x for x, r in d.decisions.items() if r["time"] == t0 and r["reviewer"] == reviewer
-                    and r["action"] == d.decisions[lc]["action"]] if is_not_found(value_at(d.original, lc)) else [lc]
+            d, lc = last
+            group = is_not_found(value_at(d.original, lc))
+            same = self._not_found_group(d, lc) if group else [lc]
             with self._transaction(d) as db:
                 t = now()
                 for x in same:
                     insert_mark(db, d.dbkey, x, "undo", reviewer, t, d.decisions[x]["id"])
-                if len(same) > 1 or is_not_found(value_at(d.original, lc)):
+                if group:  # the group's own version
                     insert_mark(db, d.dbkey, "nf", "undo", reviewer, t)
                 self._apply(db, d, same, "undo", reviewer, t)
-            loc = "nf" if len(same) > 1 or is_not_found(value_at(d.original, lc)) else lc
-            return self.item(item_id(d, loc))
+            return self.item(item_id(d, "nf" if group else lc))
+
+    def _last_decision(self, reviewer: str, target: tuple[Doc, str] | None) -> tuple[Doc, str] | None:
+        """The document and value locator of ``reviewer``'s newest decision in force; with ``target`` (a
+        document and locator) only a decision on that value, or for ``nf`` on one of the document's places not
+        found. None if there is none."""
+        best: tuple[int, Doc, str] | None = None
+        for d in self.docs.values():
+            for lc, r in d.decisions.items():
+                if r["reviewer"] != reviewer:
+                    continue
+                if target and not (d is target[0] and (lc == target[1] or target[1] == "nf"
+                                                       and is_not_found(value_at(d.original, lc)))):
+                    continue
+                if best is None or r["id"] > best[0]:
+                    best = (r["id"], d, lc)
+        return None if best is None else best[1:]
+
+    @staticmethod
+    def _not_found_group(d: Doc, lc: str) -> list[str]:
+        """The places not found of ``d`` decided together with the one at ``lc``: same reviewer, time and action
+        (a decision on the ``nf`` item inserts one row per place, all stamped alike)."""
+        r0 = d.decisions[lc]
+        return [x for x, r in d.decisions.items()
+                if (r["time"], r["reviewer"], r["action"]) == (r0["time"], r0["reviewer"], r0["action"])
+                and is_not_found(value_at(d.original, x))]
 
     def _parse_correction(self, d: Doc, loc: str, value: Any) -> dict:
         if value is None or not str(value).strip():
