@@ -142,3 +142,36 @@ def test_worker_temp_files_inside_batch_temp(tmp_path: Path, monkeypatch):
         assert "/extractor-batch-" in d and "/work/w" in d, d
         assert not Path(d).exists()
     assert not list((tmp_path / "sys").iterdir())  # nothing left in the system temp folder
+
+
+def _map_error_job(task: dict) -> dict:
+    from extractor.errors import MapError
+
+    raise MapError("the maps are broken")
+
+
+def test_handlers_restored_when_the_batch_raises(tmp_path: Path, monkeypatch):
+    """run_batch raising (here MapError from a job) gives the caller its own SIGINT / SIGTERM handlers back,
+    not SIG_IGN (they were ignored for the clean-up and never restored)."""
+    import extractor.triage as triage
+    from extractor.errors import MapError
+
+    monkeypatch.setattr(triage, "process", _map_error_job)
+
+    def on_int(sig, frame):  # noqa: ANN001
+        pass
+
+    def on_term(sig, frame):  # noqa: ANN001
+        pass
+
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGINT, on_int)
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        with pytest.raises(MapError):
+            run_batch([_inbox(tmp_path / "in", 1)], tmp_path / "out", BatchSettings(workers=1))
+        assert signal.getsignal(signal.SIGINT) is on_int
+        assert signal.getsignal(signal.SIGTERM) is on_term
+    finally:
+        for s, h in before.items():
+            signal.signal(s, h)

@@ -52,6 +52,18 @@ def run_batch(inputs: list[Path], outdir: Path, settings: BatchSettings | None =
     run = _Run(outdir, settings, make_temp(), on_start, on_package, on_file)
     old_handlers = _stop_on_signals()
     try:
+        _execute(run, inputs, old_handlers)
+        in_order(run.result, run.packages)
+        write_reports(run.result, settings)
+    finally:  # also when the run raises (MapError, …): the caller's handlers, not SIG_IGN
+        _restore(old_handlers)
+    return run.result
+
+
+def _execute(run: _Run, inputs: list[Path], old_handlers: dict[int, object]) -> None:
+    """``run.execute(inputs)``, a Ctrl-C / SIGTERM noted in ``run.result.interrupted``; then, signals ignored
+    until :func:`_restore`, the pool closed and the temp folder removed (also when the run raises)."""
+    try:
         run.execute(inputs)
     except KeyboardInterrupt:
         run.result.interrupted = "SIGINT"
@@ -60,13 +72,6 @@ def run_batch(inputs: list[Path], outdir: Path, settings: BatchSettings | None =
     finally:
         _ignore(old_handlers)  # shutting down (also after an error): no signal may cut the clean-up short
         run.close()
-    in_order(run.result, run.packages)
-    try:
-        write_reports(run.result, settings)
-    finally:
-        for s, h in old_handlers.items():
-            signal.signal(s, h)
-    return run.result
 
 
 # ---------------------------------------------------------------- signals
@@ -91,6 +96,12 @@ def _stop_on_signals() -> dict[int, object]:
 def _ignore(handlers: dict[int, object]) -> None:
     for s in handlers:
         signal.signal(s, signal.SIG_IGN)
+
+
+def _restore(handlers: dict[int, object]) -> None:
+    """Put back the handlers :func:`_stop_on_signals` replaced."""
+    for s, h in handlers.items():
+        signal.signal(s, h)
 
 
 # ---------------------------------------------------------------- one run
