@@ -395,3 +395,22 @@ def align_columns(ref: list[float], xs: list[float], tol: float = DEFAULT_PDF_GR
     def snap(x: float) -> float:
         return ref[nearest_line(xs, x)]
     return snap
+
+
+def align_cut_rows(ref_row: list[float], row: list[float], tol: float = DEFAULT_PDF_GRID.edge_tolerance):
+    """Map the column lines of a continuation onto the table above by the two rows that meet at the page break,
+    or ``None``: for tables whose other rows have lines of their own (a row of three columns under a year grid of
+    four), so that the whole tables' lines (:func:`align_columns`) neither match nor can be paired in order.
+
+    ``ref_row``: the lines (pt) of the last row above the break; ``row``: those of the first row below. When
+    :func:`align_columns` pairs these two rows in order, the returned function moves an x within ``tol`` of one
+    of ``row``'s lines onto its partner in ``ref_row`` and leaves any other x where it is (a line the two rows do
+    not share belongs to other rows of the part)."""
+    snap = align_columns(ref_row, row, tol)
+    if snap is None:
+        return None
+
+    def move(x: float) -> float:
+        return snap(x) if any(_close(x, y, tol) for y in row) else x
+    return move
+
