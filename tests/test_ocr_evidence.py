@@ -7,7 +7,7 @@ import numpy as np
 from extractor.ocr.cell_text import BARE_PERIOD as _BARE_PERIOD
 from extractor.ocr.cell_text import fix_dashes
 from extractor.ocr.engines import RecLine
-from extractor.ocr.evidence import unread_dot
+from extractor.ocr.evidence import dropped_dash, unread_dot
 
 TEXT_H = 28.0  # px: text height of 10.5 pt type at 200 dpi
 
@@ -69,3 +69,46 @@ def test_two_dates_without_a_dash_are_doubted():
     assert _BARE_PERIOD.match("2025年7月 2028年12月")
     assert not _BARE_PERIOD.match("2025.04—2026.09")
     assert not _BARE_PERIOD.match("2025年3月10日")
+
+
+# ---------------------------------------------------------------- a period's dash dropped by the recogniser
+def _dated(dash_w: int | None, dash_h: int = 2, dash_top: int = 10, after: bool = False) -> tuple[RecLine, np.ndarray]:
+    """'2025.09' as seven 14 px blobs (centres 17, 35, …, 125), a dash touching the last one, ``dash_w`` px long
+    and ``dash_h`` high from row ``dash_top`` of a 22 px band; ``after``: a character follows the dash."""
+    b = np.zeros((22, 240), np.uint8)
+    xs = [17.0 + 18 * k for k in range(7)]
+    for x in xs:
+        b[1:21, int(x) - 7:int(x) + 7] = 255
+    if dash_w is not None:
+        b[dash_top:dash_top + dash_h, 132:132 + dash_w] = 255
+    if after:
+        b[1:21, 132 + (dash_w or 0) + 6:132 + (dash_w or 0) + 20] = 255
+    return RecLine("2025.09", [1.0] * 7, xs), b
+
+
+def test_a_dropped_dash_after_a_date_is_restored_for_review():
+    from extractor.ocr.evidence import DASH_PROB
+    from extractor.thresholds import SOURCE_OK
+
+    r, b = _dated(28)
+    out = dropped_dash(r, b, TEXT_H)
+    assert out.text == "2025.09—" and out.probs[-1] == DASH_PROB < SOURCE_OK and len(out.xs) == 8
+    assert dropped_dash(*_dated(None), TEXT_H).text == "2025.09"  # no ink after the date
+    assert dropped_dash(*_dated(28, after=True), TEXT_H).text == "2025.09"  # a character follows: not a lone dash
+    r, b = _dated(28)
+    assert dropped_dash(RecLine("2025年9月", [1.0] * 7, r.xs), b, TEXT_H).text == "2025年9月"  # no digit last
+
+
+def test_dropped_dash_size_boundaries():
+    # DASH_CLEAR = 0.4 text heights: the tail is looked for from x = 125 + 11 = 136, the dash starts at 132;
+    # DASH_MIN_W = 0.6 text heights (16.8 px) of it must lie beyond: 21 px of dash (17 beyond) yes, 20 (16) no
+    assert dropped_dash(*_dated(21), TEXT_H).text.endswith("—")
+    assert not dropped_dash(*_dated(20), TEXT_H).text.endswith("—")
+    # DASH_MAX_H = 0.25 text heights (7 px): 7 px high yes, 8 px no
+    assert dropped_dash(*_dated(28, dash_h=7, dash_top=8), TEXT_H).text.endswith("—")
+    assert not dropped_dash(*_dated(28, dash_h=8, dash_top=7), TEXT_H).text.endswith("—")
+    # DASH_MID = 0.3–0.75 of the line height: middle at 0.73 yes; at 0.77 (an underline) no; at 0.27 no
+    assert dropped_dash(*_dated(28, dash_top=15), TEXT_H).text.endswith("—")  # (15 + 1) / 22 = 0.73
+    assert not dropped_dash(*_dated(28, dash_top=16), TEXT_H).text.endswith("—")  # 17 / 22 = 0.77
+    assert not dropped_dash(*_dated(28, dash_top=5), TEXT_H).text.endswith("—")  # 6 / 22 = 0.27
+    assert dropped_dash(*_dated(28, dash_top=6), TEXT_H).text.endswith("—")  # 7 / 22 = 0.32

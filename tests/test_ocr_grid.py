@@ -162,3 +162,21 @@ def test_strokes_side_by_side_are_no_rule():
     binary = binarize(img)
     assert not grid.line_masks(binary).vertical.any()
     assert grid.line_masks(binary, settings=grid.OcrGridSettings(jog=10)).vertical.any()
+
+
+def test_a_short_stepped_stroke_is_no_rule():
+    # a dash touching a digit ('2025.09—'): 38 px with a 1 px step where it meets the digit — shorter than
+    # jog_len (1.5) × the rule length (35 px), so no rule (it would be wiped from the text's ink)
+    img = page()
+    img[500, 300:319] = 0
+    img[501, 319:338] = 0
+    binary = binarize(img)
+    assert not grid.line_masks(binary).horizontal.any()
+    assert grid.line_masks(binary, settings=grid.OcrGridSettings(jog_len=0.15)).horizontal.any()
+    # the long stepping rule of test_a_rule_stepping_one_pixel_sideways_is_a_rule (180 px) is within 1.5 × 35
+    # but not within a tenfold 15 × 35
+    img = page()
+    _stair(img, 700, 100, 280, 1, 30)
+    binary = binarize(img)
+    assert grid.line_masks(binary).vertical.any()
+    assert not grid.line_masks(binary, settings=grid.OcrGridSettings(jog_len=15)).vertical.any()
