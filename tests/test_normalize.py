@@ -162,6 +162,7 @@ def test_tick_boxes_before_or_after_their_options(text, chosen, doubt):
     ("107.4\n8", "number", 107.48),  # wrapped in a narrow column
     ("84.1\n6", "number", 84.16),
     ("4\nt", "integer", 4),
+    ("123\n4", "integer", 1234),  # WRAP_MIN = 3: a line of three characters may have wrapped
 ])
 def test_a_number_among_stray_marks_is_offered_for_review(raw, vtype, value):
     p = parse(raw, vtype, "亿元" if vtype == "number" else None)
@@ -173,6 +174,7 @@ def test_a_number_among_stray_marks_is_offered_for_review(raw, vtype, value):
     ("来 10.73华 耳五六", "percent"),  # five stray characters: a sentence, not marks
     ("0\n14.82", "percent"),  # joining would make a leading zero: two values
     ("4\n210", "integer"),  # a line shorter than the last did not wrap: two values
+    ("12\n3", "integer"),  # a line of two characters did not wrap (WRAP_MIN = 3): two values
     ("1.2\n3.4", "number"),  # two decimal points
     ("-27.60%\n2", "percent"),
     ("3.26 1市工业和", "percent"),  # digits in the noise

@@ -112,3 +112,70 @@ def test_dropped_dash_size_boundaries():
     assert not dropped_dash(*_dated(28, dash_top=16), TEXT_H).text.endswith("—")  # 17 / 22 = 0.77
     assert not dropped_dash(*_dated(28, dash_top=5), TEXT_H).text.endswith("—")  # 6 / 22 = 0.27
     assert dropped_dash(*_dated(28, dash_top=6), TEXT_H).text.endswith("—")  # 7 / 22 = 0.32
+
+
+# ---------------------------------------------------------------- a space read inside a letter-spaced number
+def _spaced(gaps: list[int], text: str) -> tuple[RecLine, np.ndarray]:
+    """Glyphs 12 px wide separated by ``gaps`` (px); ``text`` has one character per glyph plus its spaces (at a
+    space the recogniser read, its x is the middle of the gap)."""
+    b = np.zeros((22, 400), np.uint8)
+    x, centres = 5, []
+    for k in range(len(gaps) + 1):
+        b[1:21, x:x + 12] = 255
+        centres.append(x + 6.0)
+        if k < len(gaps):
+            x += 12 + gaps[k]
+    xs, g = [], 0
+    for i, ch in enumerate(text):
+        if ch == " ":
+            xs.append((centres[g - 1] + centres[g]) / 2)
+        else:
+            xs.append(centres[g])
+            g += 1
+    return RecLine(text, [0.99] * len(text), xs), b
+
+
+def test_a_space_between_evenly_spaced_digits_is_dropped_for_review():
+    from extractor.ocr.evidence import SPACE_PROB, spaced_digits
+
+    out = spaced_digits(*_spaced([8, 8, 8, 8, 8], "5.5 6%1"), TEXT_H)
+    assert out.text == "5.56%1" and out.probs[3] == SPACE_PROB and len(out.xs) == 6
+    # a thousands gap (the gap 3 times the others) is a typed space: kept
+    assert spaced_digits(*_spaced([12, 4, 4, 4, 4], "1 204.5"), TEXT_H).text == "1 204.5"
+    # between words, spaces are not ours to judge
+    r, b = _spaced([8, 8, 8, 8, 8], "ab cdef")
+    assert spaced_digits(r, b, TEXT_H).text == "ab cdef"
+
+
+def test_spaced_digits_ratio_boundary():
+    from extractor.ocr.evidence import SPACE_RATIO, spaced_digits
+
+    assert SPACE_RATIO == 1.6
+    # median of the other gaps 5 px: a gap of 8 (1.6 ×) is letter spacing, 9 (1.8 ×) a typed space
+    assert spaced_digits(*_spaced([5, 8, 5, 5, 5], "12 3.45"), TEXT_H).text == "123.45"
+    assert spaced_digits(*_spaced([5, 9, 5, 5, 5], "12 3.45"), TEXT_H).text == "12 3.45"
+
+
+# ---------------------------------------------------------------- faint marks beside a value (a fax's black seal)
+def _line(text: str, probs: list[float], marks: int = 0) -> tuple:
+    return (0, (0, 0, 10, 10), text, probs, 1.0, marks)
+
+
+def test_faint_marks_beside_a_sure_value_are_left_out():
+    from extractor.ocr.assemble import drop_faint_lines
+
+    items = [_line("4", [1.0]), _line("T", [0.1]), _line("林", [0.59])]
+    kept, faint = drop_faint_lines(items)
+    assert [it[2] for it in kept] == ["4"] and faint == ["T", "林"]
+    # FAINT_LINE = 0.6: a mark read at 0.6 stays
+    assert drop_faint_lines([_line("4", [1.0]), _line("林", [0.6])])[1] == []
+    # FAINT_CHARS = 3: a faint line of 4 characters is text, not marks
+    assert drop_faint_lines([_line("4", [1.0]), _line("林米果海", [0.2] * 4)])[1] == []
+    assert drop_faint_lines([_line("4", [1.0]), _line("林米果", [0.2] * 3)])[1] == ["林米果"]
+    # SURE_LINE = 0.9: no line read surely, nothing left out; a tick-box line is never left out
+    assert drop_faint_lines([_line("4", [0.89]), _line("T", [0.1])])[1] == []
+    assert drop_faint_lines([_line("4", [0.9]), _line("T", [0.1])])[1] == ["T"]
+    assert drop_faint_lines([_line("4", [1.0]), _line("☑", [0.1], marks=1)])[1] == []
+    # VALUE_CHARS = 20: beside prose (a longer text) nothing is judged
+    assert drop_faint_lines([_line("一" * 20, [1.0] * 20), _line("T", [0.1])])[1] == ["T"]
+    assert drop_faint_lines([_line("一" * 21, [1.0] * 21), _line("T", [0.1])])[1] == []

@@ -125,3 +125,47 @@ def dropped_dash(r: RecLine, band: np.ndarray, text_h: float) -> RecLine:
         return r
     cx = float(max(0, x0) + (cols[0] + cols[-1]) / 2)
     return RecLine(t + "—", list(r.probs[:len(t)]) + [DASH_PROB], list(r.xs[:len(t)]) + [cx], r.gap)
+
+
+# a space the recogniser read inside a number set with spaced-out letters ('5.5 6%' for '5.56%' typed with
+# expanded character spacing): the ink gap where the space was read is no wider than this many times the
+# median gap between the number's other glyphs (a typed space adds a quarter to half a text height to the gap)
+SPACE_RATIO = 1.6
+SPACE_PROB = 0.85  # ... the space is dropped, and the digit after it read with at most this probability (review)
+_NUMERIC = set("0123456789.,")
+
+
+def spaced_digits(r: RecLine, band: np.ndarray, text_h: float) -> RecLine:
+    """``r`` without the spaces it read between the digits of one number whose glyphs are evenly spaced (letter
+    spacing, not a space typed); a thousands gap ('1 204') is wider than the others and stays.
+
+    ``band``: the line's ink (rules removed), x in the pixels of ``r.xs``; ``text_h``: the page's text height, px.
+    Numbers: :data:`SPACE_RATIO`, :data:`SPACE_PROB`. The digit after a dropped space is read with at most
+    :data:`SPACE_PROB`, so the value goes to review."""
+    t = r.text
+    if " " not in t.strip() or len(r.xs) != len(t) or band.size == 0:
+        return r
+    spaces = [i for i, ch in enumerate(t) if ch == " " and 0 < i < len(t) - 1
+              and t[i - 1] in _NUMERIC and t[i + 1] in _NUMERIC]
+    if not spaces:
+        return r
+    spans = glyph_spans(band, text_h)
+    gaps = [(b0, a1) for (_, b0), (a1, _) in zip(spans, spans[1:])]  # (gap start, gap end) between glyphs
+    if len(gaps) < 3:
+        return r
+    widths = [e - s for s, e in gaps]
+    drop = []
+    for i in spaces:
+        x = (r.xs[i - 1] + r.xs[i + 1]) / 2
+        k = min(range(len(gaps)), key=lambda j: abs((gaps[j][0] + gaps[j][1]) / 2 - x))
+        others = sorted(w for j, w in enumerate(widths) if j != k)
+        median = others[len(others) // 2]
+        if widths[k] <= SPACE_RATIO * max(1, median):
+            drop.append(i)
+    if not drop:
+        return r
+    keep = [i for i in range(len(t)) if i not in drop]
+    probs = list(r.probs)
+    for i in drop:
+        probs[i + 1] = min(probs[i + 1], SPACE_PROB)
+    return RecLine("".join(t[i] for i in keep), [probs[i] for i in keep], [r.xs[i] for i in keep], r.gap)

@@ -89,6 +89,7 @@ SALVAGE_NOISE = 4
 """At most this many other characters (not digits, not a unit word) around the one number of a cell for that
 number to be offered for review: the stray marks a seal, a speck or a neighbouring column leave in a scanned
 cell (measured on the generated scans: 1–4 characters, e.g. ``际\\n3.18``, ``来 10.73华 耳``); more is a sentence."""
+WRAP_MIN = 3  # characters: a column too narrow for three is no column a number wraps in ('4' / '1' is two values)
 SALVAGED = 0.3  # confidence factor of a number read out of a cell holding more than it: always ``review``
 
 
@@ -97,8 +98,8 @@ def salvage_number(t: str) -> tuple[str, str] | None:
 
     Two readings only, both of what OCR makes of a number cell:
 
-    * a number wrapped over lines of a narrow column — every line digits, no line shorter than the last (a
-      line wraps only when full), no leading zero made by the joining (``107.4`` / ``8`` → ``107.48``);
+    * a number wrapped over lines of a narrow column — every line digits, no line shorter than the last or than
+      :data:`WRAP_MIN` (a line wraps only when full), no leading zero made by the joining (``107.4`` / ``8`` → ``107.48``);
     * one number among at most :data:`SALVAGE_NOISE` stray characters that are no digits and no unit word
       (``际`` / ``3.18`` → ``3.18``; ``1.56%上`` → ``1.56%``).
 
@@ -108,7 +109,7 @@ def salvage_number(t: str) -> tuple[str, str] | None:
     if len(lines) > 1 and all(_WRAPPED_PART.fullmatch(x) for x in lines):
         joined = "".join(lines)
         # a line wraps only when full: no earlier line shorter than the last; no leading zero made by joining
-        full = all(len(x) >= len(lines[-1]) for x in lines[:-1])
+        full = all(len(x) >= max(WRAP_MIN, len(lines[-1])) for x in lines[:-1])
         if full and joined.count(".") <= 1 and not re.match(r"[+-]?0\d", joined):
             return joined, f"a number broken over {len(lines)} lines, read joined: {t!r}"
         return None
