@@ -176,6 +176,12 @@ def test_faint_marks_beside_a_sure_value_are_left_out():
     assert drop_faint_lines([_line("4", [0.89]), _line("T", [0.1])])[1] == []
     assert drop_faint_lines([_line("4", [0.9]), _line("T", [0.1])])[1] == ["T"]
     assert drop_faint_lines([_line("4", [1.0]), _line("☑", [0.1], marks=1)])[1] == []
-    # VALUE_CHARS = 20: beside prose (a longer text) nothing is judged
-    assert drop_faint_lines([_line("一" * 20, [1.0] * 20), _line("T", [0.1])])[1] == ["T"]
-    assert drop_faint_lines([_line("一" * 21, [1.0] * 21), _line("T", [0.1])])[1] == []
+    # VALUE_CHARS = 20: beside a longer text nothing is judged
+    assert drop_faint_lines([_line("1" * 20, [1.0] * 20), _line("T", [0.1])])[1] == ["T"]
+    assert drop_faint_lines([_line("1" * 21, [1.0] * 21), _line("T", [0.1])])[1] == []
+    # beside words a faint line is the rest of a wrapped word (董家 / 塅高 / 科园, measured): kept
+    assert drop_faint_lines([_line("董家", [1.0, 1.0]), _line("塅高", [0.3, 0.9]), _line("科园", [1.0, 1.0])])[1] == []
+    # half the sure line's characters digits: P24 is a number read beside marks, PXX4 not
+    assert drop_faint_lines([_line("P24", [1.0] * 3), _line("T", [0.1])])[1] == ["T"]
+    assert drop_faint_lines([_line("PX24", [1.0] * 4), _line("T", [0.1])])[1] == ["T"]
+    assert drop_faint_lines([_line("PXX4", [1.0] * 4), _line("T", [0.1])])[1] == []

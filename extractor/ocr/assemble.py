@@ -166,8 +166,8 @@ def _nest_tables(p: PageOCR, tables: list[Table]) -> None:
 
 
 # Lines read beside a value at low probability (a black seal's characters on a fax, specks, the edge of a
-# neighbour's ink): in a cell with a line read surely (every character at least SURE_LINE, a letter or digit
-# among them) of at most VALUE_CHARS characters, a line of at most FAINT_CHARS characters one of which is below
+# neighbour's ink): in a cell with a number read surely (every character at least SURE_LINE, half of them digits;
+# beside words a faint line may be the rest of a wrapped word, 董家 / 塅高 / 科园) and at most VALUE_CHARS characters, a line of at most FAINT_CHARS characters one of which is below
 # FAINT_LINE is left out, and the cell doubted. Measured on the generated fax scans: seal characters 0.10–0.54
 # in lines of 1–3 characters, values 0.9–1.0.
 FAINT_LINE = 0.6
@@ -176,12 +176,26 @@ SURE_LINE = 0.9
 VALUE_CHARS = 20
 
 
+# Text this small is no longer read reliably: measured by shrinking the sample scans (gx-sme-2024-p4.jpg,
+# prov-cluster-2025-p3.jpg) — at 9–10 px text height 85 of 89 values right, none wrong-but-ok; at 8 px
+# 36 of 89 right and 2–4 wrong-but-ok; below, nothing found. Every value of such a page is reviewed.
+MIN_TEXT_PX = 10
+
+
+def resolution_note(text_h: float) -> str | None:
+    """Why a page's every value is doubted for its resolution (``text_h``: the page's text height, px), or None."""
+    if text_h >= MIN_TEXT_PX:
+        return None
+    return (f"OCR: text only {text_h:.0f} px high on this page (below {MIN_TEXT_PX} px it is not read reliably: "
+            "scan at 200 dpi or photograph closer)")
+
+
 def drop_faint_lines(items: list) -> tuple[list, list[str]]:
     """``items`` (a cell's lines as in :func:`_region_texts`) without the faint lines beside a surely read
     value, and the texts left out (empty when nothing was). Lines with tick marks are always kept."""
-    def sure(it: tuple) -> bool:
+    def sure(it: tuple) -> bool:  # a number read surely (text beside marks may be a wrapped word: not judged)
         t = it[2].strip()
-        return bool(it[3]) and min(it[3]) >= SURE_LINE and any(ch.isalnum() for ch in t)
+        return bool(it[3]) and min(it[3]) >= SURE_LINE and sum(ch.isdigit() for ch in t) >= max(1, len(t) / 2)
 
     def faint(it: tuple) -> bool:
         t = it[2].strip()
@@ -208,6 +222,10 @@ def _ocr_cell(p: PageOCR, reg, gc: GridCell, items: list, k: float) -> Cell:  # 
     if faint:
         conf = min(conf, DOUBT)
         notes.append(f"OCR: marks read at low probability beside the value left out: {faint}")
+    small = resolution_note(p.text_h)
+    if small and text:
+        conf = min(conf, DOUBT)
+        notes.append(small)
     if BARE_PERIOD.match(text):
         conf = min(conf, DOUBT)
         notes.append("OCR: two dates with no dash read between them (a period's dash may be lost)")
@@ -299,5 +317,7 @@ def _paragraph(group: list[list], left: float, right: float, p: PageOCR, k: floa
     y0 = min(s[1][1] for s in segs)
     x1 = max(s[1][2] for s in segs)
     y1 = max(s[1][3] for s in segs)
+    small = resolution_note(p.text_h)
     return Paragraph(text=text, page=p.page, bbox=(round(x0 * k, 2), round(y0 * k, 2), round(x1 * k, 2),
-                                                   round(y1 * k, 2)), confidence=conf)
+                                                   round(y1 * k, 2)),
+                     confidence=min(conf, DOUBT) if small else conf, notes=[small] if small else [])

@@ -11,7 +11,7 @@ import weakref
 from dataclasses import dataclass
 
 from ..ir import Block, Cell, Paragraph, Table
-from ..loaders.pdf.stitch import align_columns, align_cut_rows
+from ..loaders.pdf.align import align_columns, align_cut_rows
 from .assemble import DOUBT, RUNS_ON
 
 PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*$|^第\s*\d+\s*页")

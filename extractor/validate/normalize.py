@@ -142,15 +142,7 @@ def _number_core(t: str, unit: str | None, vtype: str) -> Parsed:
         # only a bracketed note may follow the number: "12（估算）"; anything else is not a number
         m2 = re.match(rf"^([+-]?\d[\d,]*(?:\.\d+)?)\s*({_UNIT_ALT})?([（(].*)$", s)
         if not m2:
-            found = salvage_number(t0)
-            if found is not None and found[0] != t0:
-                q = _number_core(found[0], unit, vtype)
-                if q.value is not None:
-                    q.doubt(found[1], SALVAGED)
-                    return q
-            p.invalid = True
-            p.reasons.append(f"not a number: {t!r}")
-            return p
+            return _salvaged(t, t0, unit, vtype)
         p.doubt(f"text after the number ignored: {m2.group(3)!r}", 0.6)
         m = NUMBER.match(m2.group(1) + (m2.group(2) or ""))
         if not m:
@@ -186,6 +178,18 @@ def _number_core(t: str, unit: str | None, vtype: str) -> Parsed:
     if vtype == "percent" and p.value is not None and not (-100.0 <= float(p.value) <= 1000.0):
         p.doubt(f"implausible percentage {p.value}", 0.5)
     return p
+
+
+def _salvaged(t: str, t0: str, unit: str | None, vtype: str) -> Parsed:
+    """A cell that is not a number (``t`` as typed, ``t0`` its separators normalised): the number
+    :func:`salvage_number` finds in it, doubted (:data:`SALVAGED`), else invalid."""
+    found = salvage_number(t0)
+    if found is not None and found[0] != t0:
+        q = _number_core(found[0], unit, vtype)
+        if q.value is not None:
+            q.doubt(found[1], SALVAGED)
+            return q
+    return Parsed(unit=unit, invalid=True, reasons=[f"not a number: {t!r}"])
 
 
 def _number(t: str, unit: str | None) -> Parsed:
