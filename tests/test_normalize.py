@@ -152,3 +152,35 @@ def test_tick_boxes_before_or_after_their_options(text, chosen, doubt):
     got = parse_checks(text, ["是", "否"])
     assert got.chosen == chosen
     assert bool(got.reasons) == doubt and (got.confidence < 1.0) == doubt
+
+
+# ---------------------------------------------------------------- a number among stray marks (issue 9, family 3)
+@pytest.mark.parametrize("raw,vtype,value", [
+    ("际\n3.18", "percent", 3.18),  # a seal character above the number
+    ("1.56%上", "percent", 1.56),
+    ("来 10.73华 耳五", "percent", 10.73),  # four stray characters: the most offered
+    ("107.4\n8", "number", 107.48),  # wrapped in a narrow column
+    ("84.1\n6", "number", 84.16),
+    ("4\nt", "integer", 4),
+    ("123\n4", "integer", 1234),  # WRAP_MIN = 3: a line of three characters may have wrapped
+])
+def test_a_number_among_stray_marks_is_offered_for_review(raw, vtype, value):
+    p = parse(raw, vtype, "亿元" if vtype == "number" else None)
+    assert p.value == pytest.approx(value) and not p.invalid
+    assert p.reasons and p.penalty <= 0.3  # never ok
+
+
+@pytest.mark.parametrize("raw,vtype", [
+    ("来 10.73华 耳五六", "percent"),  # five stray characters: a sentence, not marks
+    ("0\n14.82", "percent"),  # joining would make a leading zero: two values
+    ("4\n210", "integer"),  # a line shorter than the last did not wrap: two values
+    ("12\n3", "integer"),  # a line of two characters did not wrap (WRAP_MIN = 3): two values
+    ("1.2\n3.4", "number"),  # two decimal points
+    ("-27.60%\n2", "percent"),
+    ("3.26 1市工业和", "percent"),  # digits in the noise
+    ("12 亿元\nx", "number"),  # a unit word beside the number
+    ("abc", "number"),
+])
+def test_two_numbers_or_a_sentence_are_not_a_number(raw, vtype):
+    p = parse(raw, vtype, "亿元" if vtype == "number" else None)
+    assert p.value is None and (p.invalid or p.reasons)

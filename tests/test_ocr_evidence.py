@@ -7,7 +7,7 @@ import numpy as np
 from extractor.ocr.cell_text import BARE_PERIOD as _BARE_PERIOD
 from extractor.ocr.cell_text import fix_dashes
 from extractor.ocr.engines import RecLine
-from extractor.ocr.evidence import unread_dot
+from extractor.ocr.evidence import dropped_dash, unread_dot
 
 TEXT_H = 28.0  # px: text height of 10.5 pt type at 200 dpi
 
@@ -69,3 +69,119 @@ def test_two_dates_without_a_dash_are_doubted():
     assert _BARE_PERIOD.match("2025年7月 2028年12月")
     assert not _BARE_PERIOD.match("2025.04—2026.09")
     assert not _BARE_PERIOD.match("2025年3月10日")
+
+
+# ---------------------------------------------------------------- a period's dash dropped by the recogniser
+def _dated(dash_w: int | None, dash_h: int = 2, dash_top: int = 10, after: bool = False) -> tuple[RecLine, np.ndarray]:
+    """'2025.09' as seven 14 px blobs (centres 17, 35, …, 125), a dash touching the last one, ``dash_w`` px long
+    and ``dash_h`` high from row ``dash_top`` of a 22 px band; ``after``: a character follows the dash."""
+    b = np.zeros((22, 240), np.uint8)
+    xs = [17.0 + 18 * k for k in range(7)]
+    for x in xs:
+        b[1:21, int(x) - 7:int(x) + 7] = 255
+    if dash_w is not None:
+        b[dash_top:dash_top + dash_h, 132:132 + dash_w] = 255
+    if after:
+        b[1:21, 132 + (dash_w or 0) + 6:132 + (dash_w or 0) + 20] = 255
+    return RecLine("2025.09", [1.0] * 7, xs), b
+
+
+def test_a_dropped_dash_after_a_date_is_restored_for_review():
+    from extractor.ocr.evidence import DASH_PROB
+    from extractor.thresholds import SOURCE_OK
+
+    r, b = _dated(28)
+    out = dropped_dash(r, b, TEXT_H)
+    assert out.text == "2025.09—" and out.probs[-1] == DASH_PROB < SOURCE_OK and len(out.xs) == 8
+    assert dropped_dash(*_dated(None), TEXT_H).text == "2025.09"  # no ink after the date
+    assert dropped_dash(*_dated(28, after=True), TEXT_H).text == "2025.09"  # a character follows: not a lone dash
+    r, b = _dated(28)
+    assert dropped_dash(RecLine("2025年9月", [1.0] * 7, r.xs), b, TEXT_H).text == "2025年9月"  # no digit last
+
+
+def test_dropped_dash_size_boundaries():
+    # DASH_CLEAR = 0.4 text heights: the tail is looked for from x = 125 + 11 = 136, the dash starts at 132;
+    # DASH_MIN_W = 0.6 text heights (16.8 px) of it must lie beyond: 21 px of dash (17 beyond) yes, 20 (16) no
+    assert dropped_dash(*_dated(21), TEXT_H).text.endswith("—")
+    assert not dropped_dash(*_dated(20), TEXT_H).text.endswith("—")
+    # DASH_MAX_H = 0.25 text heights (7 px): 7 px high yes, 8 px no
+    assert dropped_dash(*_dated(28, dash_h=7, dash_top=8), TEXT_H).text.endswith("—")
+    assert not dropped_dash(*_dated(28, dash_h=8, dash_top=7), TEXT_H).text.endswith("—")
+    # DASH_MID = 0.3–0.75 of the line height: middle at 0.73 yes; at 0.77 (an underline) no; at 0.27 no
+    assert dropped_dash(*_dated(28, dash_top=15), TEXT_H).text.endswith("—")  # (15 + 1) / 22 = 0.73
+    assert not dropped_dash(*_dated(28, dash_top=16), TEXT_H).text.endswith("—")  # 17 / 22 = 0.77
+    assert not dropped_dash(*_dated(28, dash_top=5), TEXT_H).text.endswith("—")  # 6 / 22 = 0.27
+    assert dropped_dash(*_dated(28, dash_top=6), TEXT_H).text.endswith("—")  # 7 / 22 = 0.32
+
+
+# ---------------------------------------------------------------- a space read inside a letter-spaced number
+def _spaced(gaps: list[int], text: str) -> tuple[RecLine, np.ndarray]:
+    """Glyphs 12 px wide separated by ``gaps`` (px); ``text`` has one character per glyph plus its spaces (at a
+    space the recogniser read, its x is the middle of the gap)."""
+    b = np.zeros((22, 400), np.uint8)
+    x, centres = 5, []
+    for k in range(len(gaps) + 1):
+        b[1:21, x:x + 12] = 255
+        centres.append(x + 6.0)
+        if k < len(gaps):
+            x += 12 + gaps[k]
+    xs, g = [], 0
+    for i, ch in enumerate(text):
+        if ch == " ":
+            xs.append((centres[g - 1] + centres[g]) / 2)
+        else:
+            xs.append(centres[g])
+            g += 1
+    return RecLine(text, [0.99] * len(text), xs), b
+
+
+def test_a_space_between_evenly_spaced_digits_is_dropped_for_review():
+    from extractor.ocr.evidence import SPACE_PROB, spaced_digits
+
+    out = spaced_digits(*_spaced([8, 8, 8, 8, 8], "5.5 6%1"), TEXT_H)
+    assert out.text == "5.56%1" and out.probs[3] == SPACE_PROB and len(out.xs) == 6
+    # a thousands gap (the gap 3 times the others) is a typed space: kept
+    assert spaced_digits(*_spaced([12, 4, 4, 4, 4], "1 204.5"), TEXT_H).text == "1 204.5"
+    # between words, spaces are not ours to judge
+    r, b = _spaced([8, 8, 8, 8, 8], "ab cdef")
+    assert spaced_digits(r, b, TEXT_H).text == "ab cdef"
+
+
+def test_spaced_digits_ratio_boundary():
+    from extractor.ocr.evidence import SPACE_RATIO, spaced_digits
+
+    assert SPACE_RATIO == 1.6
+    # median of the other gaps 5 px: a gap of 8 (1.6 ×) is letter spacing, 9 (1.8 ×) a typed space
+    assert spaced_digits(*_spaced([5, 8, 5, 5, 5], "12 3.45"), TEXT_H).text == "123.45"
+    assert spaced_digits(*_spaced([5, 9, 5, 5, 5], "12 3.45"), TEXT_H).text == "12 3.45"
+
+
+# ---------------------------------------------------------------- faint marks beside a value (a fax's black seal)
+def _line(text: str, probs: list[float], marks: int = 0) -> tuple:
+    return (0, (0, 0, 10, 10), text, probs, 1.0, marks)
+
+
+def test_faint_marks_beside_a_sure_value_are_left_out():
+    from extractor.ocr.assemble import drop_faint_lines
+
+    items = [_line("4", [1.0]), _line("T", [0.1]), _line("林", [0.59])]
+    kept, faint = drop_faint_lines(items)
+    assert [it[2] for it in kept] == ["4"] and faint == ["T", "林"]
+    # FAINT_LINE = 0.6: a mark read at 0.6 stays
+    assert drop_faint_lines([_line("4", [1.0]), _line("林", [0.6])])[1] == []
+    # FAINT_CHARS = 3: a faint line of 4 characters is text, not marks
+    assert drop_faint_lines([_line("4", [1.0]), _line("林米果海", [0.2] * 4)])[1] == []
+    assert drop_faint_lines([_line("4", [1.0]), _line("林米果", [0.2] * 3)])[1] == ["林米果"]
+    # SURE_LINE = 0.9: no line read surely, nothing left out; a tick-box line is never left out
+    assert drop_faint_lines([_line("4", [0.89]), _line("T", [0.1])])[1] == []
+    assert drop_faint_lines([_line("4", [0.9]), _line("T", [0.1])])[1] == ["T"]
+    assert drop_faint_lines([_line("4", [1.0]), _line("☑", [0.1], marks=1)])[1] == []
+    # VALUE_CHARS = 20: beside a longer text nothing is judged
+    assert drop_faint_lines([_line("1" * 20, [1.0] * 20), _line("T", [0.1])])[1] == ["T"]
+    assert drop_faint_lines([_line("1" * 21, [1.0] * 21), _line("T", [0.1])])[1] == []
+    # beside words a faint line is the rest of a wrapped word (董家 / 塅高 / 科园, measured): kept
+    assert drop_faint_lines([_line("董家", [1.0, 1.0]), _line("塅高", [0.3, 0.9]), _line("科园", [1.0, 1.0])])[1] == []
+    # half the sure line's characters digits: P24 is a number read beside marks, PXX4 not
+    assert drop_faint_lines([_line("P24", [1.0] * 3), _line("T", [0.1])])[1] == ["T"]
+    assert drop_faint_lines([_line("PX24", [1.0] * 4), _line("T", [0.1])])[1] == ["T"]
+    assert drop_faint_lines([_line("PXX4", [1.0] * 4), _line("T", [0.1])])[1] == []

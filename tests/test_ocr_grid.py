@@ -127,3 +127,56 @@ def test_grid_json_round_trip():
     g = grid.find_tables(binarize(img))[0]
     again = grid.Grid.from_json(g.to_json())
     assert cells_of(again) == cells_of(g) and again.xs == g.xs
+
+
+def _stair(img: np.ndarray, x: int, y0: int, y1: int, step: int, run: int) -> None:
+    """A 1 px vertical rule from y0 to y1 that steps ``step`` px sideways every ``run`` px (a thin rule on a
+    deskewed scan: no single pixel column holds a long run)."""
+    for k, y in enumerate(range(y0, y1, run)):
+        img[y:min(y + run, y1) + 1, x + (k % 2) * step] = 0
+
+
+def test_a_rule_stepping_one_pixel_sideways_is_a_rule():
+    # measured fault (issue 9): a header rule lost for a 1 px step merged four header cells into one
+    img = page()
+    xs, ys = [100, 400, 700, 1000, 1300], [100, 160, 220, 280]
+    for y in ys:
+        hline(img, xs[0], xs[-1], y)
+    for x in xs:
+        if x == 700:
+            _stair(img, x, ys[0], ys[-1], 1, 30)  # runs of 30 px, shorter than the 35 px rule length
+        else:
+            vline(img, x, ys[0], ys[-1])
+    binary = binarize(img)
+    assert not grid.line_masks(binary, settings=grid.OcrGridSettings(jog=0)).vertical[120:260, 695:706].any()
+    g = grid.find_tables(binary)[0]
+    assert (g.n_rows, g.n_cols) == (3, 4) and len(g.cells) == 12
+
+
+def test_strokes_side_by_side_are_no_rule():
+    # three 30 px strokes 6 px apart, each starting where the last ends (a column of characters): a sideways
+    # step of 1 px joins nothing; a tenfold step would make them one 90 px rule
+    img = page()
+    for k in range(3):
+        img[400 + 28 * k:430 + 28 * k, 200 + 6 * k] = 0
+    binary = binarize(img)
+    assert not grid.line_masks(binary).vertical.any()
+    assert grid.line_masks(binary, settings=grid.OcrGridSettings(jog=10)).vertical.any()
+
+
+def test_a_short_stepped_stroke_is_no_rule():
+    # a dash touching a digit ('2025.09—'): 38 px with a 1 px step where it meets the digit — shorter than
+    # jog_len (1.5) × the rule length (35 px), so no rule (it would be wiped from the text's ink)
+    img = page()
+    img[500, 300:319] = 0
+    img[501, 319:338] = 0
+    binary = binarize(img)
+    assert not grid.line_masks(binary).horizontal.any()
+    assert grid.line_masks(binary, settings=grid.OcrGridSettings(jog_len=0.15)).horizontal.any()
+    # the long stepping rule of test_a_rule_stepping_one_pixel_sideways_is_a_rule (180 px) is within 1.5 × 35
+    # but not within a tenfold 15 × 35
+    img = page()
+    _stair(img, 700, 100, 280, 1, 30)
+    binary = binarize(img)
+    assert grid.line_masks(binary).vertical.any()
+    assert not grid.line_masks(binary, settings=grid.OcrGridSettings(jog_len=15)).vertical.any()

@@ -57,6 +57,23 @@ def test_guidance_prefix_min_length():
     assert guidance_prefix(eleven + "张三，高级工程师", [canon(eleven)]) is None
 
 
+def test_the_end_of_a_guidance_line_from_the_page_before_is_guidance():
+    # measured wrong-but-ok (issue 9): the box ran over a page break inside the printed guidance line; its end
+    # opened the answer on the next page, read as the applicant's text
+    tail = G[-20:]  # 20 characters: the end of the printed line
+    assert strip_guidance(tail + "\n" + ANSWER, [G]) == ANSWER
+    # 12 canonical characters are enough, 11 are not (a short line could be anyone's)
+    twelve = G[-13:]  # 12 canonical characters and the '。'
+    assert len(canon(twelve)) == GUIDANCE_PREFIX_MIN
+    assert strip_guidance(twelve + "\n" + ANSWER, [G]) == ANSWER
+    assert strip_guidance(G[-12:] + "\n" + ANSWER, [G]) == G[-12:] + "\n" + ANSWER
+    # only before the answer: the same words after the applicant's first line are the applicant's
+    assert strip_guidance(ANSWER + "\n" + tail, [G]) == ANSWER + "\n" + tail
+    # 1 of 19 canonical characters changed (ratio 0.95): the guidance; 2 changed (0.89 < 0.9): the applicant's
+    assert strip_guidance("甲" + tail[1:] + "\n" + ANSWER, [G]) == ANSWER
+    assert strip_guidance("甲乙" + tail[2:] + "\n" + ANSWER, [G]).startswith("甲乙")
+
+
 def _table(rows: list[tuple[str, str]]) -> Table:
     cells = []
     for r, (label, value) in enumerate(rows):

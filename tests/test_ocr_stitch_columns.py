@@ -54,6 +54,38 @@ def test_same_lines_merge_as_before():
     assert t.n_cols == 4 and [row[v].col for v in ("2.1", "2.2", "2.3")] == [header[y] for y in HEAD[1:]]
 
 
+def test_a_third_page_meets_the_aligned_grid_not_the_ink():
+    # page 2 aligned by order; page 3 has page 2's widths: it must land in the same columns (measured fault: the
+    # second stitch read page 2's cells at their ink and moved the 2024 column onto 2023)
+    a = _table([50, 250, 350, 450, 550], [HEAD, ["产值", "1.1", "1.2", "1.3"]], 600, 1)
+    moved = [50, 380, 440, 500, 550]
+    b = _table(moved, [["税金", "2.1", "2.2", "2.3"]], 72, 2)
+    c = _table(moved, [["利润", "3.1", "3.2", "3.3"]], 72, 3)
+    t = merge_tables(merge_tables(a, b, cut=False), c, cut=False)
+    header = {x.text: x.col for x in t.cells if x.row == 0}
+    for r, vals in ((2, ("2.1", "2.2", "2.3")), (3, ("3.1", "3.2", "3.3"))):
+        row = {x.text: x for x in t.cells if x.row == r}
+        assert [row[v].col for v in vals] == [header[y] for y in HEAD[1:]], r
+    assert t.n_cols == 4
+
+
+def test_rows_meeting_at_the_break_align_when_other_rows_differ():
+    # the part below also holds a row of two columns (lines 50, 380, 550 — 380 is a grid line of the rows
+    # above too) and one of three (a line at 300 the year rows do not have): the whole parts' lines differ in
+    # number, so only the rows that meet at the break can pair the columns in order
+    a = _table([50, 250, 350, 450, 550], [HEAD, ["产值", "1.1", "1.2", "1.3"]], 600, 1)
+    b = _table([50, 380, 440, 500, 550], [["税金", "2.1", "2.2", "2.3"]], 72, 2)
+    b.cells.append(Cell(row=1, col=0, text="备注", page=2, bbox=(50, 92, 300, 112)))
+    b.cells.append(Cell(row=1, col=1, text="无", page=2, bbox=(300, 92, 550, 112)))
+    b.n_rows = 2
+    t = merge_tables(a, b, cut=False)
+    header = {x.text: x.col for x in t.cells if x.row == 0}
+    row = {x.text: x for x in t.cells if x.row == 2}
+    assert [row[v].col for v in ("2.1", "2.2", "2.3")] == [header[y] for y in HEAD[1:]]
+    note = {x.text: x for x in t.cells if x.row == 3}
+    assert note["无"].col > 0 and note["备注"].col == 0
+
+
 # ---------------------------------------------------------------- list rows at a page break (issue 9, family 6)
 from extractor.ocr.assemble import DOUBT, RUNS_ON  # noqa: E402
 from extractor.ocr.cell_text import join_lines as _join_lines  # noqa: E402

@@ -32,6 +32,9 @@ def strip_guidance(text: str, guidance: list[str]) -> str:
         if any(line_score(lines[i], g) >= GUIDANCE_SCORE for g in printed):
             i += 1
             continue
+        if not keep and guidance_tail(lines[i], variants):  # a printed line's end, its start on the page before
+            i += 1
+            continue
         rest = guidance_prefix(lines[i], variants)
         if rest is not None:  # the guidance ran on into the applicant's first line (joined where it reached the edge)
             lines[i] = rest
@@ -82,3 +85,15 @@ def guidance_prefix(line: str, variants: list[str]) -> str | None:
     if cut is None or best < GUIDANCE_SCORE:
         return None
     return re.sub(r"^[\s。．.，,；;：:、]+", "", line[cut:])
+
+
+def guidance_tail(line: str, variants: list[str]) -> bool:
+    """``line`` is the end of a printed guidance line whose start is elsewhere (the page before, when a box runs
+    over a page break): at least ``GUIDANCE_PREFIX_MIN`` canonical characters that score ``GUIDANCE_SCORE``
+    against as many last characters of a variant (``variants``: canonical guidance lines, single or joined).
+    Only tried before the first line of the applicant's text."""
+    c = canon(line)
+    if len(c) < GUIDANCE_PREFIX_MIN:
+        return False
+    return any(len(v) > len(c) and fuzz.ratio(c, v[-len(c):]) / 100.0 >= GUIDANCE_SCORE for v in variants)
+

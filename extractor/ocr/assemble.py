@@ -165,15 +165,67 @@ def _nest_tables(p: PageOCR, tables: list[Table]) -> None:
                 cell.tables.append(tables[ti])
 
 
+# Lines read beside a value at low probability (a black seal's characters on a fax, specks, the edge of a
+# neighbour's ink): in a cell with a number read surely (every character at least SURE_LINE, half of them digits;
+# beside words a faint line may be the rest of a wrapped word, 董家 / 塅高 / 科园) and at most VALUE_CHARS characters, a line of at most FAINT_CHARS characters one of which is below
+# FAINT_LINE is left out, and the cell doubted. Measured on the generated fax scans: seal characters 0.10–0.54
+# in lines of 1–3 characters, values 0.9–1.0.
+FAINT_LINE = 0.6
+FAINT_CHARS = 3
+SURE_LINE = 0.9
+VALUE_CHARS = 20
+
+
+# Text this small is no longer read reliably: measured by shrinking the sample scans (gx-sme-2024-p4.jpg,
+# prov-cluster-2025-p3.jpg) — at 9–10 px text height 85 of 89 values right, none wrong-but-ok; at 8 px
+# 36 of 89 right and 2–4 wrong-but-ok; below, nothing found. Every value of such a page is reviewed.
+MIN_TEXT_PX = 10
+
+
+def resolution_note(text_h: float) -> str | None:
+    """Why a page's every value is doubted for its resolution (``text_h``: the page's text height, px), or None."""
+    if text_h >= MIN_TEXT_PX:
+        return None
+    return (f"OCR: text only {text_h:.0f} px high on this page (below {MIN_TEXT_PX} px it is not read reliably: "
+            "scan at 200 dpi or photograph closer)")
+
+
+def drop_faint_lines(items: list) -> tuple[list, list[str]]:
+    """``items`` (a cell's lines as in :func:`_region_texts`) without the faint lines beside a surely read
+    value, and the texts left out (empty when nothing was). Lines with tick marks are always kept."""
+    def sure(it: tuple) -> bool:  # a number read surely (text beside marks may be a wrapped word: not judged)
+        t = it[2].strip()
+        return bool(it[3]) and min(it[3]) >= SURE_LINE and sum(ch.isdigit() for ch in t) >= max(1, len(t) / 2)
+
+    def faint(it: tuple) -> bool:
+        t = it[2].strip()
+        return not it[5] and (not t or (len(t) <= FAINT_CHARS and min(it[3], default=0.0) < FAINT_LINE))
+
+    kept = [it for it in items if not faint(it)]
+    if len(kept) == len(items) or not any(sure(it) for it in kept):
+        return items, []
+    if sum(len(it[2].strip()) for it in kept) > VALUE_CHARS:
+        return items, []
+    return kept, [it[2].strip() for it in items if faint(it) and it[2].strip()]
+
+
 def _ocr_cell(p: PageOCR, reg, gc: GridCell, items: list, k: float) -> Cell:  # noqa: ANN001
     """One IR cell from a grid cell and its recognised lines (``reg``: its :class:`pipeline.Region` or None;
     ``k``: PDF points per pixel): the text joined and fixed, the confidence with its notes, and whether its
     text runs on (:data:`RUNS_ON`)."""
     x0, y0, x1, y1 = gc.box
+    items, faint = drop_faint_lines(items)
     text = cjk_punct(fix_dashes(join_lines(items, x1 - 4, p.text_h, x0 + 4)))
     probs = [q for it in items for q in it[3]]
     mark_conf = min((it[4] for it in items if it[5]), default=1.0)
     conf, notes = cell_confidence(probs, reg.red if reg else 0.0, bool(reg and reg.crossing and text), mark_conf, text)
+    if faint:
+        conf = min(conf, DOUBT)
+        notes.append(f"OCR: marks read at low probability beside the value left out: {faint}")
+    small = resolution_note(p.text_h)
+    if small and text:
+        conf = min(conf, DOUBT)
+        notes.append(small)
     if BARE_PERIOD.match(text):
         conf = min(conf, DOUBT)
         notes.append("OCR: two dates with no dash read between them (a period's dash may be lost)")
@@ -265,5 +317,7 @@ def _paragraph(group: list[list], left: float, right: float, p: PageOCR, k: floa
     y0 = min(s[1][1] for s in segs)
     x1 = max(s[1][2] for s in segs)
     y1 = max(s[1][3] for s in segs)
+    small = resolution_note(p.text_h)
     return Paragraph(text=text, page=p.page, bbox=(round(x0 * k, 2), round(y0 * k, 2), round(x1 * k, 2),
-                                                   round(y1 * k, 2)), confidence=conf)
+                                                   round(y1 * k, 2)),
+                     confidence=min(conf, DOUBT) if small else conf, notes=[small] if small else [])

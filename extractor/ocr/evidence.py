@@ -91,3 +91,81 @@ def unread_dot(r: RecLine, band: np.ndarray, text_h: float) -> bool:
         if left and right:
             return True
     return False
+
+
+# a dash the recogniser dropped after a number ('2025.09—' read as '2025.09', p 1.0, where the dash touches the 9):
+# ink starting this many text heights right of the last character's centre ...
+DASH_CLEAR = 0.4
+DASH_MIN_W = 0.6  # ... at least this wide (an em dash of 10.5 pt text is ~1 text height) ...
+DASH_MAX_H = 0.25  # ... at most this high, its middle within the line's middle band (not an underline) ...
+DASH_MID = (0.3, 0.75)
+DASH_PROB = 0.5  # ... is read as '—' with this probability (the value is reviewed: the dash is ours, not read)
+
+
+def dropped_dash(r: RecLine, band: np.ndarray, text_h: float) -> RecLine:
+    """``r`` with a '—' appended when the line ends in a digit and the ink goes on to its right as one flat
+    stroke in the middle of the line (a period's dash, '2025.09—', the recogniser dropped); else ``r``.
+
+    ``band``: the line's ink (rules removed), x in the pixels of ``r.xs`` (crop x from 0); ``text_h``: the page's
+    text height, px. Sizes: :data:`DASH_CLEAR`, :data:`DASH_MIN_W`, :data:`DASH_MAX_H`, :data:`DASH_MID`."""
+    t = r.text.rstrip()
+    if not t or not t[-1].isdigit() or len(r.xs) != len(r.text) or band.size == 0:
+        return r
+    x0 = int(r.xs[len(t) - 1] + DASH_CLEAR * text_h)
+    tail = band[:, max(0, x0):] > 0
+    cols = np.flatnonzero(tail.any(axis=0))
+    if len(cols) == 0 or cols[-1] - cols[0] + 1 < DASH_MIN_W * text_h:
+        return r
+    if len(cols) < 0.8 * (cols[-1] - cols[0] + 1):  # gaps: characters, not one stroke
+        return r
+    rows = np.flatnonzero(tail.any(axis=1))
+    h = band.shape[0]
+    mid = (rows[0] + rows[-1] + 1) / 2 / h
+    if rows[-1] - rows[0] + 1 > DASH_MAX_H * text_h or not DASH_MID[0] <= mid <= DASH_MID[1]:
+        return r
+    cx = float(max(0, x0) + (cols[0] + cols[-1]) / 2)
+    return RecLine(t + "—", list(r.probs[:len(t)]) + [DASH_PROB], list(r.xs[:len(t)]) + [cx], r.gap)
+
+
+# a space the recogniser read inside a number set with spaced-out letters ('5.5 6%' for '5.56%' typed with
+# expanded character spacing): the ink gap where the space was read is no wider than this many times the
+# median gap between the number's other glyphs (a typed space adds a quarter to half a text height to the gap)
+SPACE_RATIO = 1.6
+SPACE_PROB = 0.85  # ... the space is dropped, and the digit after it read with at most this probability (review)
+_NUMERIC = set("0123456789.,")
+
+
+def spaced_digits(r: RecLine, band: np.ndarray, text_h: float) -> RecLine:
+    """``r`` without the spaces it read between the digits of one number whose glyphs are evenly spaced (letter
+    spacing, not a space typed); a thousands gap ('1 204') is wider than the others and stays.
+
+    ``band``: the line's ink (rules removed), x in the pixels of ``r.xs``; ``text_h``: the page's text height, px.
+    Numbers: :data:`SPACE_RATIO`, :data:`SPACE_PROB`. The digit after a dropped space is read with at most
+    :data:`SPACE_PROB`, so the value goes to review."""
+    t = r.text
+    if " " not in t.strip() or len(r.xs) != len(t) or band.size == 0:
+        return r
+    spaces = [i for i, ch in enumerate(t) if ch == " " and 0 < i < len(t) - 1
+              and t[i - 1] in _NUMERIC and t[i + 1] in _NUMERIC]
+    if not spaces:
+        return r
+    spans = glyph_spans(band, text_h)
+    gaps = [(b0, a1) for (_, b0), (a1, _) in zip(spans, spans[1:])]  # (gap start, gap end) between glyphs
+    if len(gaps) < 3:
+        return r
+    widths = [e - s for s, e in gaps]
+    drop = []
+    for i in spaces:
+        x = (r.xs[i - 1] + r.xs[i + 1]) / 2
+        k = min(range(len(gaps)), key=lambda j: abs((gaps[j][0] + gaps[j][1]) / 2 - x))
+        others = sorted(w for j, w in enumerate(widths) if j != k)
+        median = others[len(others) // 2]
+        if widths[k] <= SPACE_RATIO * max(1, median):
+            drop.append(i)
+    if not drop:
+        return r
+    keep = [i for i in range(len(t)) if i not in drop]
+    probs = list(r.probs)
+    for i in drop:
+        probs[i + 1] = min(probs[i + 1], SPACE_PROB)
+    return RecLine("".join(t[i] for i in keep), [probs[i] for i in keep], [r.xs[i] for i in keep], r.gap)

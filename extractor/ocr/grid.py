@@ -36,6 +36,13 @@ class OcrGridSettings:
     """... or 1 / this of the page width if longer (a rule shorter than 1/40 of the page is a character stroke)."""
     gap_close: int = 9
     """Breaks in a rule up to this long are closed, px (JPEG, noise, a tick touching a rule)."""
+    jog: int = 1
+    """A rule may step sideways by this much along its length, px: a 1–2 px rule on a deskewed or JPEG'd scan
+    runs in two pixel columns by turns, neither of which alone is ``rule_min`` long (measured: a header rule of
+    the generated corpus lost for a 1 px step, merging four header cells)."""
+    jog_len: float = 1.5
+    """... if it is at least this many times the rule length long (a dash touching a digit, '2025.09—', is a
+    straight stroke with a step where it meets the digit: ~40 px at 200 dpi, under 1.5 × 35)."""
     join: int = 5
     """Line ends this close are joined when tables are found as connected components, px (rules stopping short)."""
     min_w: int = 120
@@ -130,12 +137,22 @@ def line_masks(binary: np.ndarray, min_len: int | None = None, settings: OcrGrid
     h, w = binary.shape
     k = min_len or max(settings.rule_min, w // settings.rule_share)
     c = settings.gap_close
-    hor = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
-    ver = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    kj = max(1, int(settings.jog_len * k))
+    hor = cv2.bitwise_or(_open_along(binary, (k, 1), (1, 1)), _open_along(binary, (kj, 1), (1, 2 * settings.jog + 1)))
+    ver = cv2.bitwise_or(_open_along(binary, (1, k), (1, 1)), _open_along(binary, (1, kj), (2 * settings.jog + 1, 1)))
     # close small breaks (JPEG, noise, a tick touching a rule)
     hor = cv2.morphologyEx(hor, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (c, 1)))
     ver = cv2.morphologyEx(ver, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, c)))
     return Lines(hor, ver)
+
+
+def _open_along(binary: np.ndarray, rule: tuple[int, int], across: tuple[int, int]) -> np.ndarray:
+    """Runs of ink at least ``rule`` long (a (w, h) kernel), where a run may step sideways within ``across``
+    ((w, h), odd): opened on the ink smeared across, then cut back to the ink itself (the mask keeps the rule's
+    own width)."""
+    smeared = binary if max(across) <= 1 else cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+    opened = cv2.morphologyEx(smeared, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, rule))
+    return opened if smeared is binary else cv2.bitwise_and(opened, binary)
 
 
 @dataclass

@@ -7,10 +7,11 @@ back into one row when its two halves say so (:func:`merge_tables`). Coordinates
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 
 from ..ir import Block, Cell, Paragraph, Table
-from ..loaders.pdf.stitch import align_columns
+from ..loaders.pdf.align import align_columns, align_cut_rows
 from .assemble import DOUBT, RUNS_ON
 
 PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*$|^第\s*\d+\s*页")
@@ -63,9 +64,23 @@ def _continues(a: Table, b: Table, tol: float = 6.0) -> bool:
     return abs(a.bbox[0] - b.bbox[0]) <= tol and abs(a.bbox[2] - b.bbox[2]) <= tol
 
 
+GRID_X: "weakref.WeakKeyDictionary[Cell, tuple[float, float]]" = weakref.WeakKeyDictionary()
+"""A stitched cell's left and right edge on the grid of the table it was stitched into (pt), where it differs from
+its bbox (columns of a continuation aligned in order): a later page stitched on meets the grid, not the ink."""
+
+
+def _edges(c: Cell) -> tuple[float, float]:
+    """Left and right edge of ``c`` on its table's grid (pt)."""
+    return GRID_X.get(c, (c.bbox[0], c.bbox[2]))
+
+
 def _col_lines(t: Table) -> list[float]:
-    xs = sorted({c.bbox[0] for c in t.cells if c.bbox} | {c.bbox[2] for c in t.cells if c.bbox})
-    return xs
+    return sorted({x for c in t.cells if c.bbox for x in _edges(c)})
+
+
+def _row_lines(t: Table, row: int) -> list[float]:
+    """The column lines (pt) of the cells in grid row ``row``."""
+    return sorted({x for c in t.cells if c.bbox and c.row <= row < c.row + c.rowspan for x in _edges(c)})
 
 
 _WHOLE_NUMBER = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.(\d+))?%?$|^[-+]?\d+(?:\.(\d+))?%?$")
@@ -135,12 +150,12 @@ def _pair_cut_row(above: list[Cell], below: list[Cell], xpos, tol: float) -> lis
     out: list[tuple[Cell, Cell]] = []
     k = 0
     for d in below:
-        if k >= len(above) or not d.bbox or not above[k].bbox or abs(above[k].bbox[0] - xpos(d, 0)) > tol:
+        if k >= len(above) or not d.bbox or not above[k].bbox or abs(_edges(above[k])[0] - xpos(d, 0)) > tol:
             return []
         j = k
-        while j < len(above) and above[j].bbox and above[j].bbox[2] < xpos(d, 2) - tol:
+        while j < len(above) and above[j].bbox and _edges(above[j])[1] < xpos(d, 2) - tol:
             j += 1
-        if j >= len(above) or not above[j].bbox or abs(above[j].bbox[2] - xpos(d, 2)) > tol:
+        if j >= len(above) or not above[j].bbox or abs(_edges(above[j])[1] - xpos(d, 2)) > tol:
             return []
         out.append((above[k], d))
         out += [(c, Cell(row=d.row, col=d.col, text="", page=d.page)) for c in above[k + 1:j + 1]]
@@ -156,17 +171,22 @@ class _Columns:
 
     def __init__(self, a: Table, b: Table, tol: float) -> None:
         self.snap = align_columns(_col_lines(a), _col_lines(b), ALIGN_TOL)
+        lower_lines = [] if self.snap is not None else _col_lines(b)
+        if self.snap is None:  # the rows meeting at the break, when the tables' other rows differ
+            self.snap = align_cut_rows(_row_lines(a, a.n_rows - 1), _row_lines(b, 0), ALIGN_TOL)
+            if self.snap is not None:
+                lower_lines = [x for x in lower_lines if self.snap(x) == x]
         self.lower = {id(c) for c in b.cells}
         xs: list[float] = []
-        for x in sorted(_col_lines(a) + ([] if self.snap is not None else _col_lines(b))):
+        for x in sorted(_col_lines(a) + lower_lines):
             if xs and x - xs[-1] <= tol:
                 continue
             xs.append(x)
         self.xs = xs
 
     def xpos(self, c: Cell, k: int) -> float:
-        """Edge ``k`` (0 left, 2 right) of cell ``c``'s bbox, moved onto the upper table's line if snapped."""
-        x = c.bbox[k]
+        """Edge ``k`` (0 left, 2 right) of cell ``c`` on its grid, moved onto the upper table's line if snapped."""
+        x = _edges(c)[k // 2]
         return self.snap(x) if self.snap is not None and id(c) in self.lower else x
 
     def col(self, x: float) -> int:
@@ -234,7 +254,7 @@ def _join_cut_row(pairs: list[tuple[Cell, Cell]], above: list[Cell], last: int, 
     # above cells whose continuation below was read as part of a wider cell (a column line of the short piece of
     # the row on the next page was not found): their text cannot be told apart, so they are doubted when joined
     wide = {id(c) for c, d in pairs if d.bbox is None or (d.bbox is not None and c.bbox is not None and
-                                                            abs(c.bbox[2] - cols.xpos(d, 2)) > tol)}
+                                                            abs(_edges(c)[1] - cols.xpos(d, 2)) > tol)}
     if above[0].rowspan > 1 or above[0].row != last:
         c, d = pairs.pop(0)  # a label spanning rows, cut by the page break: it spans the rows below too
         _append(c, d)
@@ -280,14 +300,17 @@ def _regrid(a: Table, b: Table, shift: int, absorbed: dict[int, Cell], cols: _Co
             if host is not None:
                 host.rowspan = max(host.rowspan, c.row + r0 + c.rowspan - host.row)
                 continue
-            c0, c1 = cols.col(cols.xpos(c, 0)), cols.col(cols.xpos(c, 2))
+            x0, x1 = cols.xpos(c, 0), cols.xpos(c, 2)
+            if (x0, x1) != (c.bbox[0], c.bbox[2]):
+                GRID_X[c] = (x0, x1)
+            c0, c1 = cols.col(x0), cols.col(x1)
             c.row += r0
             c.col, c.colspan = c0, max(1, c1 - c0)
             cells.append(c)
     hosts = {id(h) for h in absorbed.values()}
     for c in cells:
         if id(c) in hosts:
-            c0, c1 = cols.col(c.bbox[0]), cols.col(c.bbox[2])
+            c0, c1 = cols.col(_edges(c)[0]), cols.col(_edges(c)[1])
             c.col, c.colspan = c0, max(1, c1 - c0)
     cells.sort(key=lambda c: (c.row, c.col))
     return cells

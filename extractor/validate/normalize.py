@@ -82,6 +82,46 @@ def digit_groups_doubt(t: str) -> str | None:
     return None
 
 
+# One number token: sign, digits with thousands commas, fraction, percent sign.
+_NUM_TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?")
+_WRAPPED_PART = re.compile(r"[+-]?[\d.,]+%?")
+SALVAGE_NOISE = 4
+"""At most this many other characters (not digits, not a unit word) around the one number of a cell for that
+number to be offered for review: the stray marks a seal, a speck or a neighbouring column leave in a scanned
+cell (measured on the generated scans: 1–4 characters, e.g. ``际\\n3.18``, ``来 10.73华 耳``); more is a sentence."""
+WRAP_MIN = 3  # characters: a column too narrow for three is no column a number wraps in ('4' / '1' is two values)
+SALVAGED = 0.3  # confidence factor of a number read out of a cell holding more than it: always ``review``
+
+
+def salvage_number(t: str) -> tuple[str, str] | None:
+    """The number a cell that is not a number most likely holds, offered for review, with the reason; or ``None``.
+
+    Two readings only, both of what OCR makes of a number cell:
+
+    * a number wrapped over lines of a narrow column — every line digits, no line shorter than the last or than
+      :data:`WRAP_MIN` (a line wraps only when full), no leading zero made by the joining (``107.4`` / ``8`` → ``107.48``);
+    * one number among at most :data:`SALVAGE_NOISE` stray characters that are no digits and no unit word
+      (``际`` / ``3.18`` → ``3.18``; ``1.56%上`` → ``1.56%``).
+
+    Two numbers (``4`` / ``210``), digits in the noise or a unit word beside the number give ``None``: which
+    number is meant is not ours to guess. The caller still flags the value (:data:`SALVAGED`)."""
+    lines = [x.strip() for x in t.splitlines() if x.strip()]
+    if len(lines) > 1 and all(_WRAPPED_PART.fullmatch(x) for x in lines):
+        joined = "".join(lines)
+        # a line wraps only when full: no earlier line shorter than the last; no leading zero made by joining
+        full = all(len(x) >= max(WRAP_MIN, len(lines[-1])) for x in lines[:-1])
+        if full and joined.count(".") <= 1 and not re.match(r"[+-]?0\d", joined):
+            return joined, f"a number broken over {len(lines)} lines, read joined: {t!r}"
+        return None
+    tokens = _NUM_TOKEN.findall(t)
+    if len(tokens) != 1:
+        return None
+    rest = re.sub(r"\s+", "", t.replace(tokens[0], "", 1))
+    if not rest or len(rest) > SALVAGE_NOISE or re.search(r"\d", rest) or re.search(_UNIT_ALT, rest):
+        return None
+    return tokens[0], f"text around the number ignored: {rest!r} (in {t!r})"
+
+
 def _number_core(t: str, unit: str | None, vtype: str) -> Parsed:
     p = Parsed(unit=unit)
     t0 = t.replace("％", "%").replace("，", ",")
@@ -102,9 +142,7 @@ def _number_core(t: str, unit: str | None, vtype: str) -> Parsed:
         # only a bracketed note may follow the number: "12（估算）"; anything else is not a number
         m2 = re.match(rf"^([+-]?\d[\d,]*(?:\.\d+)?)\s*({_UNIT_ALT})?([（(].*)$", s)
         if not m2:
-            p.invalid = True
-            p.reasons.append(f"not a number: {t!r}")
-            return p
+            return _salvaged(t, t0, unit, vtype)
         p.doubt(f"text after the number ignored: {m2.group(3)!r}", 0.6)
         m = NUMBER.match(m2.group(1) + (m2.group(2) or ""))
         if not m:
@@ -140,6 +178,18 @@ def _number_core(t: str, unit: str | None, vtype: str) -> Parsed:
     if vtype == "percent" and p.value is not None and not (-100.0 <= float(p.value) <= 1000.0):
         p.doubt(f"implausible percentage {p.value}", 0.5)
     return p
+
+
+def _salvaged(t: str, t0: str, unit: str | None, vtype: str) -> Parsed:
+    """A cell that is not a number (``t`` as typed, ``t0`` its separators normalised): the number
+    :func:`salvage_number` finds in it, doubted (:data:`SALVAGED`), else invalid."""
+    found = salvage_number(t0)
+    if found is not None and found[0] != t0:
+        q = _number_core(found[0], unit, vtype)
+        if q.value is not None:
+            q.doubt(found[1], SALVAGED)
+            return q
+    return Parsed(unit=unit, invalid=True, reasons=[f"not a number: {t!r}"])
 
 
 def _number(t: str, unit: str | None) -> Parsed:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 
 from ...ir import Cell, Table
+from .align import align_columns
+from .align import close as _close
+from .align import subset as _subset
 from .chars import fills, first_token_width, join_wrapped
 from .grid import PTable, cell_pad, nearest_line, row_cells, to_ir
 from .settings import DEFAULT_PDF_GRID, PdfGridSettings
@@ -26,12 +29,6 @@ _GOES_ON = re.compile(r"^[（(]\s*(注|备注|说明|需|含|包括|不含|如|�
 _FILL_LABEL = re.compile(r"^\s*([^：:\n]{1,8})[：:]")
 
 
-def _close(a: float, b: float, tol: float = DEFAULT_PDF_GRID.edge_tolerance) -> bool:
-    return abs(a - b) <= tol
-
-
-def _subset(xs: list[float], of: list[float], tol: float = DEFAULT_PDF_GRID.edge_tolerance) -> bool:
-    return all(any(_close(x, y, tol) for y in of) for x in xs)
 
 
 def _canon(s: str) -> str:
@@ -373,25 +370,3 @@ def nested_to_tables(kids: list[PTable], text: CellText, settings: PdfGridSettin
                 continue
         groups.append(Stitcher(k, text, k.bbox[3] + settings.nested_bottom, settings))
     return [g.table() if len(g.parts) > 1 else to_ir(g.parts[0]) for g in groups]
-
-
-def align_columns(ref: list[float], xs: list[float], tol: float = DEFAULT_PDF_GRID.edge_tolerance):
-    """Map the column lines ``xs`` of a continuation onto the lines ``ref`` of the table above, or ``None``.
-
-    Lines that already coincide (within ``tol`` pt) need no mapping, nor does a finer or coarser part whose
-    lines are a subset of the other's (a cut header row): both give ``None`` and the parts' lines are merged.
-    A part with as many column lines as the table above, the same outer edges, but inner lines moved (the
-    applicant changed column widths on the next page, with no repeated header) is aligned column by column,
-    in order: the returned function maps an x (pt) in the part to the matching x of ``ref``. Any other part
-    gets ``None`` too; :func:`_compatible` keeps such a part (another number of columns whose lines are no
-    subset of the other's) from being stitched at all, so its values are mapped as a table of its own,
-    where a grid column that cannot be told is ``review`` (issue 8, item 5c).
-    """
-    if _subset(xs, ref, tol) or _subset(ref, xs, tol):
-        return None
-    if len(xs) != len(ref) or not (_close(xs[0], ref[0], tol) and _close(xs[-1], ref[-1], tol)):
-        return None
-
-    def snap(x: float) -> float:
-        return ref[nearest_line(xs, x)]
-    return snap
