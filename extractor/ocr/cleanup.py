@@ -125,6 +125,118 @@ def warp(img: np.ndarray, quad: np.ndarray, size: tuple[int, int], fill: int | t
     return cv2.warpPerspective(img, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
 
 
+# ---------------------------------------------------------------- perspective from the table grid
+# A photo taken close, the sheet's edge outside the frame: the outer ruling lines of the tables are the page's
+# straight lines. Lines at least GRID_SPAN of the frame long (table borders, not cell rules of one column) ...
+GRID_SPAN = 0.35
+GRID_TILT = 20.0  # ... within this many degrees of horizontal / vertical ...
+# ... whose opposite sides (top and bottom, left and right) converge by at least this many degrees: perspective
+# (a rotated page's rules stay parallel — deskew handles those: measured ≤ 0.04° on a drawn page turned 0.5–4°)
+KEYSTONE_MIN = 0.3
+# ... measured on sides at least this long, px: a 1 px error over a shorter side is a tenth of a degree of
+# convergence that is not there (a sample scan shrunk to 30 %, sides ~400 px, measured 0.6°, a false warp)
+KEYSTONE_LEN = 600
+
+
+def _long_lines(binary: np.ndarray, f: float) -> tuple[list, list]:
+    """Near-horizontal and near-vertical long segments ((x0, y0, x1, y1) in ``binary``'s pixels) of a page."""
+    h, w = binary.shape
+    small = cv2.resize(binary, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
+    small = (small > 60).astype(np.uint8) * 255
+    sh, sw = small.shape
+    segs = cv2.HoughLinesP(small, 1, np.pi / 720, threshold=80, minLineLength=int(GRID_SPAN * min(sh, sw)),
+                           maxLineGap=8)
+    hor, ver = [], []
+    for x0, y0, x1, y1 in (segs.reshape(-1, 4) if segs is not None else []):
+        a = np.degrees(np.arctan2(y1 - y0, x1 - x0)) % 180
+        seg = tuple(v / f for v in (x0, y0, x1, y1))
+        if min(a, 180 - a) <= GRID_TILT and abs(x1 - x0) >= GRID_SPAN * sw:
+            hor.append(seg)
+        elif abs(a - 90) <= GRID_TILT and abs(y1 - y0) >= GRID_SPAN * sh:
+            ver.append(seg)
+    return hor, ver
+
+
+def _refine(binary: np.ndarray, seg: tuple, vertical: bool, band: int = 6) -> tuple:
+    """``seg`` re-fitted (cv2.fitLine) to the ink within ``band`` px of it, at full resolution: a Hough segment
+    of the downscaled page is a quarter of a degree coarse, the convergence we look for is a few tenths."""
+    x0, y0, x1, y1 = seg
+    h, w = binary.shape
+    n = int(max(abs(x1 - x0), abs(y1 - y0)) // 2) + 2
+    t = np.linspace(0.0, 1.0, n)
+    px, py = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+    pts = []
+    for d in range(-band, band + 1):
+        qx, qy = (np.round(px + d).astype(int), np.round(py).astype(int)) if vertical else \
+            (np.round(px).astype(int), np.round(py + d).astype(int))
+        ok = (qx >= 0) & (qx < w) & (qy >= 0) & (qy < h)
+        qx, qy = qx[ok], qy[ok]
+        hit = binary[qy, qx] > 0
+        pts.append(np.column_stack([qx[hit], qy[hit]]))
+    p = np.concatenate(pts).astype(np.float32) if pts else np.zeros((0, 2), np.float32)
+    if len(p) < 20:
+        return seg
+    vx, vy, cx, cy = cv2.fitLine(p, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    if vertical:
+        k = vx / vy if abs(vy) > 1e-9 else 0.0
+        return (float(cx + (y0 - cy) * k), float(y0), float(cx + (y1 - cy) * k), float(y1))
+    k = vy / vx if abs(vx) > 1e-9 else 0.0
+    return (float(x0), float(cy + (x0 - cx) * k), float(x1), float(cy + (x1 - cx) * k))
+
+
+def _meet(a: tuple, b: tuple) -> np.ndarray | None:
+    """Where the lines through segments ``a`` and ``b`` cross (homogeneous coordinates)."""
+    la = np.cross([a[0], a[1], 1.0], [a[2], a[3], 1.0])
+    lb = np.cross([b[0], b[1], 1.0], [b[2], b[3], 1.0])
+    p = np.cross(la, lb)
+    return None if abs(p[2]) < 1e-9 else p[:2] / p[2]
+
+
+def _lean(seg: tuple, vertical: bool) -> float:
+    """Degrees a segment leans off horizontal (``vertical``: off vertical), signed, drawn in a fixed direction."""
+    x0, y0, x1, y1 = seg
+    if vertical:
+        return float(np.degrees(np.arctan2(x1 - x0, y1 - y0) if y1 >= y0 else np.arctan2(x0 - x1, y0 - y1)))
+    return float(np.degrees(np.arctan2(y1 - y0, x1 - x0) if x1 >= x0 else np.arctan2(y0 - y1, x0 - x1)))
+
+
+def find_grid_quad(binary: np.ndarray) -> np.ndarray | None:
+    """The outer frame of the page's tables as a quad (tl, tr, br, bl; px) when its opposite sides converge by
+    :data:`KEYSTONE_MIN` degrees or more (a close-up photo in perspective, the sheet's edge not in the frame),
+    else None. ``binary``: ink = 255. Sides: the top-most and bottom-most long near-horizontal lines, the
+    left-most and right-most long near-vertical ones (:data:`GRID_SPAN`, :data:`GRID_TILT`), each at least
+    :data:`KEYSTONE_LEN` px long."""
+    hor, ver = _long_lines(binary, 1000.0 / max(binary.shape))
+    if len(hor) < 2 or len(ver) < 2:
+        return None
+    top = _refine(binary, min(hor, key=lambda s: s[1] + s[3]), False)
+    bottom = _refine(binary, max(hor, key=lambda s: s[1] + s[3]), False)
+    left = _refine(binary, min(ver, key=lambda s: s[0] + s[2]), True)
+    right = _refine(binary, max(ver, key=lambda s: s[0] + s[2]), True)
+    if min(np.hypot(s[2] - s[0], s[3] - s[1]) for s in (top, bottom, left, right)) < KEYSTONE_LEN:
+        return None
+    if max(abs(_lean(top, False) - _lean(bottom, False)), abs(_lean(left, True) - _lean(right, True))) < KEYSTONE_MIN:
+        return None
+    corners = [_meet(top, left), _meet(top, right), _meet(bottom, right), _meet(bottom, left)]
+    if any(c is None for c in corners):
+        return None
+    return order_quad(np.array(corners, np.float32))
+
+
+def unkeystone(img: np.ndarray, quad: np.ndarray, fill: int | tuple = 255) -> np.ndarray:
+    """``img`` warped so that ``quad`` (:func:`find_grid_quad`) becomes an upright rectangle of its mean width
+    and height at the same top-left corner; the frame keeps its size (content outside the quad follows)."""
+    tl, tr, br, bl = order_quad(quad)
+    w = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    h = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    x0, y0 = float(min(tl[0], bl[0])), float(min(tl[1], tr[1]))
+    dst = np.array([[x0, y0], [x0 + w, y0], [x0 + w, y0 + h], [x0, y0 + h]], np.float32)
+    m = cv2.getPerspectiveTransform(order_quad(quad), dst)
+    rows, cols = img.shape[:2]
+    return cv2.warpPerspective(img, m, (cols, rows), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                               borderValue=fill)
+
+
 # ---------------------------------------------------------------- orientation
 def text_direction(binary: np.ndarray) -> int:
     """0 when text lines run horizontally, 90 when they run vertically (page turned a quarter)."""

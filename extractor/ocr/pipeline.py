@@ -101,6 +101,12 @@ def clean_page(rgb: np.ndarray, dpi: float) -> Cleaned:
         warped = True
     grey = cleanup.flatten_light(grey)
     binary = cleanup.binarize(grey)
+    grid_quad = None if warped else cleanup.find_grid_quad(binary)
+    if grid_quad is not None:  # a close-up photo in perspective: the table frame is the page's rectangle
+        grey = cleanup.unkeystone(grey, grid_quad, 255)
+        red = cleanup.unkeystone(red, grid_quad, 0) if red.any() else red
+        binary = cleanup.binarize(grey)
+        warped = True
     rotation = 0
     if cleanup.text_direction(binary) == 90:
         rotation = 90
