@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from . import checkbox, cleanup, grid
+from . import checkbox, cleanup, dewarp, grid
 from . import lines as L
 from .checkbox import Mark
 from .engines import Engine, RecLine
@@ -101,6 +101,11 @@ def clean_page(rgb: np.ndarray, dpi: float) -> Cleaned:
         warped = True
     grey = cleanup.flatten_light(grey)
     binary = cleanup.binarize(grey)
+    curve = dewarp.flatten_curve(binary)
+    if curve is not None:  # a curved sheet: its bowed rules straightened
+        grey = dewarp.dewarp(grey, curve, 255)
+        red = dewarp.dewarp(red, curve, 0) if red.any() else red
+        binary = cleanup.binarize(grey)
     grid_quad = None if warped else cleanup.find_grid_quad(binary)
     if grid_quad is not None:  # a close-up photo in perspective: the table frame is the page's rectangle
         grey = cleanup.unkeystone(grey, grid_quad, 255)
