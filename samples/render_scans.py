@@ -241,6 +241,42 @@ def photo(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
+def _light(out: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A lamp's shading, warm light, soft focus and sensor noise on a float photo."""
+    H, W = out.shape[:2]
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    cx, cy = float(rng.uniform(0.2, 0.8)), float(rng.uniform(0.1, 0.4))
+    light = 0.62 + 0.38 * (1 - ((xx / W - cx) ** 2 + (yy / H - cy) ** 2))
+    out = out * np.clip(light, 0.5, 1.0)[..., None]
+    out *= np.array([1.0, 0.97, 0.9], np.float32)
+    out = cv2.GaussianBlur(out, (0, 0), 1.1)
+    out += rng.normal(0, 5, out.shape).astype(np.float32)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def closeup(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The sheet photographed close, from below its middle: the page fills the frame (no edge, no desk), its
+    top narrower than its bottom (keystone, 2–5 % a side), shaded, soft."""
+    h, w = img.shape[:2]
+    k = float(rng.uniform(0.02, 0.05)) * w
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[k, 0], [w - k, 0], [w + 0.02 * w, h], [-0.02 * w, h]])
+    sheet = cv2.warpPerspective(img, cv2.getPerspectiveTransform(src, dst), (w, h), flags=cv2.INTER_LINEAR,
+                                borderValue=(235, 235, 235))
+    return _light(sheet.astype(np.float32), rng)
+
+
+def curl(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The sheet curling as it lies on a desk (its rows bow 12–35 px at 200 dpi in a half sine), then
+    photographed like :func:`photo`."""
+    h, w = img.shape[:2]
+    bow = float(rng.uniform(12, 35)) * h / 2339
+    mx, my = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    my = my + (bow * np.sin(np.pi * mx / w)).astype(np.float32)
+    bent = cv2.remap(img, mx, my, cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+    return photo(bent, rng)
+
+
 def jpeg(img: np.ndarray, quality: int, grey: bool, dpi: int = DPI) -> bytes:
     """JPEG bytes of ``img`` (grey or colour) stating ``dpi`` (importable: scripts/measure_scans.py uses it)."""
     im = Image.fromarray(img).convert("L" if grey else "RGB")

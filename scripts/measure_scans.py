@@ -14,8 +14,10 @@ with the functions of ``samples/render_scans.py`` (seeded: the same seeds give t
   pages stay in colour); one page upside down now and then; landscape pages turned 90° (as a scanner feeds
   them); per document one of: normal (200 dpi, JPEG q60), low resolution (150 dpi, JPEG q40) or fax (black
   and white);
-* ``photo`` — one page photographed on a desk (perspective, lamp shading, soft focus, noise; JPEG q72),
-  the photo scaled by 0.7–1.0 (a phone further away: smaller text).
+* ``photo`` — one page photographed (JPEG q72, scaled by 0.7–1.0: a phone further away, smaller text), in one
+  of three styles (``PHOTO_STYLES``): on a desk with the sheet's edge in view (perspective, lamp shading, soft
+  focus, noise); close up, the page filling the frame with no edge, keystoned (``-closeup``); curling on a
+  desk, its rows bowed (``-curl``). The numbers are printed per style too.
 
 Truth of each file: the source's truth restricted to the places readable on the pages included
 (``render_scans.readable``: the digital-PDF path run on a PDF of just those pages). Every truth value lands in
@@ -49,6 +51,9 @@ import render_scans as rs  # noqa: E402  (samples/render_scans.py: degradations,
 from truth import same  # noqa: E402  (tests/truth.py: the comparison the buckets use)
 
 RENDERINGS = ("scan", "photo")
+# photo styles (equally likely) → file name suffix: on a desk with its edge in view (rs.photo), close up with no
+# edge in the frame and keystoned (rs.closeup), curling on a desk (rs.curl)
+PHOTO_STYLES = {"desk": "", "desk2": "", "closeup": "-closeup", "curl": "-curl"}
 # configurations used (tid, variant, base, shift): the returns that exercise the OCR path's families
 SCAN_CONFS = [c for c in mc.configurations() if c[1] in ("filled", "messy", "landscape", "pagesplit", "sigpair")]
 SEAL_SHARE = 0.35  # share of scanned pages with a red seal over a number
@@ -160,7 +165,10 @@ def make_files(pdfs: list[tuple], out: Path, n_pages: int, n_photos: int, seed0:
                 for n in [int(x) + 1 for x in rng.permutation(total)][:6]:  # two photos per document
                     if made >= 2:
                         break
-                    name = f"{pdf.stem}-p{n}-photo.jpg"
+                    # the style from its own generator: the desk photos stay those of earlier corpora
+                    srng = np.random.default_rng([seed0, zlib.crc32(f"{pdf.stem}-p{n}".encode()), 7])
+                    style = str(srng.choice(list(PHOTO_STYLES)))
+                    name = f"{pdf.stem}-p{n}-photo{PHOTO_STYLES[style]}.jpg"
                     try:
                         tr = rs.readable(pdf, [n], truth, name, tmp)
                     except SystemExit as e:
@@ -169,11 +177,11 @@ def make_files(pdfs: list[tuple], out: Path, n_pages: int, n_photos: int, seed0:
                     if len(tr["fields"]) + len(tr["tables"]) < 3:
                         continue
                     img, _h = rs.render(pdf, n)
-                    img = rs.photo(img, rng)
+                    img = {"closeup": rs.closeup, "curl": rs.curl}.get(style, rs.photo)(img, rng)
                     scale = float(rng.uniform(0.7, 1.0))
                     img = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
                     (photos / name).write_bytes(rs.jpeg(img, 72, False))
-                    tr["layout_scan"] = [f"scale{scale:.2f}"]
+                    tr["layout_scan"] = [style, f"scale{scale:.2f}"]
                     (photos / f"{name}.truth.json").write_text(json.dumps(tr, ensure_ascii=False), encoding="utf-8")
                     tasks.append((str(photos / name), "photo", tid, var))
                     done_photos += 1
@@ -282,6 +290,14 @@ def main(argv=None) -> int:
         print(mc.header(f"{r}: per variant", 34))
         for v in sorted({k[2] for k in agg if k[0] == "variant" and k[1] == r}):
             print(mc._row(v, agg[("variant", r, v)]))
+    photo_styles = {"desk": [], "closeup": [], "curl": []}
+    for x in results:
+        if x["rendering"] == "photo":
+            photo_styles[next((st for st in ("closeup", "curl") if f"-{st}." in x["path"]), "desk")].append(x)
+    print(mc.header("photo: per style", 34))
+    for st, xs in photo_styles.items():
+        if xs:
+            print(mc._row(st, mc.summarise(xs)[("all",)]))
     errs = [x for x in results if x.get("error")]
     if errs:
         print(f"\nfiles with errors ({len(errs)}):")

@@ -185,3 +185,29 @@ def test_faint_marks_beside_a_sure_value_are_left_out():
     assert drop_faint_lines([_line("P24", [1.0] * 3), _line("T", [0.1])])[1] == ["T"]
     assert drop_faint_lines([_line("PX24", [1.0] * 4), _line("T", [0.1])])[1] == ["T"]
     assert drop_faint_lines([_line("PXX4", [1.0] * 4), _line("T", [0.1])])[1] == []
+
+
+# ---------------------------------------------------------------- the seal's own text in a sealed cell
+def test_the_seals_light_text_is_left_out_of_a_sealed_cell():
+    from extractor.ocr.assemble import SEAL_TONE, drop_seal_lines
+    from extractor.ocr.pipeline import ink_tone
+
+    assert SEAL_TONE == 140
+    def ln(text: str, tone: float, marks: int = 0) -> tuple:
+        return (0, (0, 0, 10, 10), text, [1.0] * len(text), 1.0, marks, tone)
+
+    # measured: the seal's lines 164–188, black print 90–116 (10th percentile of the ink's grey)
+    kept, gone = drop_seal_lines([ln("54.48", 98.0), ln("和信", 140.0)])
+    assert [it[2] for it in kept] == ["54.48"] and gone == ["和信"]
+    assert drop_seal_lines([ln("54.48", 98.0), ln("和信", 139.0)])[1] == []
+    assert drop_seal_lines([ln("和信", 180.0), ln("专用", 185.0)])[1] == []  # all light: nothing else to read
+    assert drop_seal_lines([ln("54.48", 98.0), ln("☑", 180.0, marks=1)])[1] == []
+    # ink_tone: the darkest tenth of the ink in the box
+    grey = np.full((10, 10), 255, np.uint8)
+    ink = np.zeros((10, 10), np.uint8)
+    grey[2:8, 2:8] = 180
+    grey[2:8, 2] = 60
+    ink[2:8, 2:8] = 255
+    assert ink_tone(grey, ink, (0, 0, 10, 10)) == 60.0
+    grey[2:8, 2] = 180
+    assert ink_tone(grey, ink, (0, 0, 10, 10)) == 180.0

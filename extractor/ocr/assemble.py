@@ -49,14 +49,15 @@ def char_confidence(p: float) -> float:
 
 
 def _region_texts(p: PageOCR) -> dict[int, list[tuple[int, tuple, str, list[float], float, int]]]:
-    """Per region: (band, box, text, char probs, lowest mark confidence, number of marks) per line, in order."""
+    """Per region: (band, box, text, char probs, lowest mark confidence, number of marks, the tone of the line's
+    ink — :attr:`TextLine.tone`) per line, in order."""
     out: dict[int, list] = {}
     for ln, rec, marks in zip(p.lines, p.rec, p.marks):
         text, probs = rewrite(rec, ln.crop[0], marks, p.text_h)
         if rec.gap < 1.0 and text.strip():
             probs = probs + [rec.gap]
         mc = min((m.confidence for m in marks), default=1.0)
-        out.setdefault(ln.region, []).append((ln.band, ln.box, text, probs, mc, len(marks)))
+        out.setdefault(ln.region, []).append((ln.band, ln.box, text, probs, mc, len(marks), ln.tone))
     for v in out.values():
         v.sort(key=lambda t: (t[0], t[1][0]))
     return out
@@ -209,6 +210,22 @@ def drop_faint_lines(items: list) -> tuple[list, list[str]]:
     return kept, [it[2].strip() for it in items if faint(it) and it[2].strip()]
 
 
+# A line of a sealed cell whose darkest ink is this light (grey level, 0–255) or lighter is the seal's own text:
+# where the red channel does not wipe it (a low-quality JPEG smears the red) it is read like print, at high
+# probability (和信, 专用 at 1.0 over the numbers of a 150 dpi q40 return). Measured on that return: the seal's
+# lines 164–188 (10th percentile of their ink), black print under and beside the seal 90–116.
+SEAL_TONE = 140
+
+
+def drop_seal_lines(items: list) -> tuple[list, list[str]]:
+    """``items`` (a cell's lines as in :func:`_region_texts`, the 7th element each line's ink tone) without the
+    lines in the seal's light ink (:data:`SEAL_TONE`), and their texts; all kept when every line is light."""
+    light = [it for it in items if len(it) > 6 and it[6] >= SEAL_TONE and not it[5]]
+    if not light or len(light) == len(items):
+        return items, []
+    return [it for it in items if not any(it is x for x in light)], [it[2].strip() for it in light if it[2].strip()]
+
+
 def _ocr_cell(p: PageOCR, reg, gc: GridCell, items: list, k: float) -> Cell:  # noqa: ANN001
     """One IR cell from a grid cell and its recognised lines (``reg``: its :class:`pipeline.Region` or None;
     ``k``: PDF points per pixel): the text joined and fixed, the confidence with its notes, and whether its
@@ -216,12 +233,20 @@ def _ocr_cell(p: PageOCR, reg, gc: GridCell, items: list, k: float) -> Cell:  # 
     x0, y0, x1, y1 = gc.box
     items, faint = drop_faint_lines(items)
     text = cjk_punct(fix_dashes(join_lines(items, x1 - 4, p.text_h, x0 + 4)))
+    sealed: list[str] = []
+    if reg and reg.red >= SEAL_SHARE:
+        items, sealed = drop_seal_lines(items)
+        if sealed:
+            text = cjk_punct(fix_dashes(join_lines(items, x1 - 4, p.text_h, x0 + 4)))
     probs = [q for it in items for q in it[3]]
     mark_conf = min((it[4] for it in items if it[5]), default=1.0)
     conf, notes = cell_confidence(probs, reg.red if reg else 0.0, bool(reg and reg.crossing and text), mark_conf, text)
     if faint:
         conf = min(conf, DOUBT)
         notes.append(f"OCR: marks read at low probability beside the value left out: {faint}")
+    if sealed:
+        conf = min(conf, DOUBT)
+        notes.append(f"OCR: text in the seal's ink left out: {sealed}")
     small = resolution_note(p.text_h)
     if small and text:
         conf = min(conf, DOUBT)

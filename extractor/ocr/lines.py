@@ -21,13 +21,17 @@ class TextLine:
     crop: Box  # what recognition sees (ink extent plus margins)
     band: int  # index of the visual line within its region (segments of one line share it)
     region: int = -1  # index of the region (cell or free-text area) it belongs to
+    tone: float = 0.0  # grey level (0 black – 255 white) of its darkest tenth of ink; set on pages with a red seal
 
     def to_json(self) -> dict:
-        return {"box": list(self.box), "crop": list(self.crop), "band": self.band, "region": self.region}
+        d = {"box": list(self.box), "crop": list(self.crop), "band": self.band, "region": self.region}
+        if self.tone:
+            d["tone"] = round(self.tone, 1)
+        return d
 
     @classmethod
     def from_json(cls, d: dict) -> "TextLine":
-        return cls(tuple(d["box"]), tuple(d["crop"]), d["band"], d.get("region", -1))
+        return cls(tuple(d["box"]), tuple(d["crop"]), d["band"], d.get("region", -1), d.get("tone", 0.0))
 
 
 def bands(ink: np.ndarray, min_px: int = 6) -> list[tuple[int, int]]:

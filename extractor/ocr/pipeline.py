@@ -232,6 +232,13 @@ def layout(binary: np.ndarray, red: np.ndarray, dpi: float = 200) -> Layout:
     return Layout(tables, parents, regions, lines, ink, text_h)
 
 
+def ink_tone(grey: np.ndarray, ink: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    """How dark the darkest tenth of the ink in ``box`` (px) is on the grey page (0 black – 255 white)."""
+    x0, y0, x1, y1 = box
+    g = grey[y0:y1, x0:x1][ink[y0:y1, x0:x1] > 0]
+    return float(np.percentile(g, 10)) if g.size else 0.0
+
+
 def _inset(box: tuple[int, int, int, int], k: int = 3) -> tuple[int, int, int, int]:
     x0, y0, x1, y1 = box
     return x0 + k, y0 + k, max(x0 + k, x1 - k + 1), max(y0 + k, y1 - k + 1)
@@ -327,6 +334,8 @@ def finish_page(prep: Prepared, engine: Engine, keep_image: bool = False) -> Pag
         lay = layout(c.binary, c.red, dpi)
     for ln in lay.lines:
         crop_of(c.grey, ln, lay.text_h)  # sets ln.crop
+        if c.red.any():  # a page with a red seal: how light each line's ink is (the seal's own text is light)
+            ln.tone = ink_tone(c.grey, lay.ink, ln.box)
     marks = []
     for ln in lay.lines:
         x0, y0, x1, y1 = ln.crop
