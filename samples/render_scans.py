@@ -255,12 +255,13 @@ def _light(out: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def closeup(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The sheet photographed close, from below its middle: the page fills the frame (no edge, no desk), its
-    top narrower than its bottom (keystone, 2–5 % a side), shaded, soft."""
+    """The sheet photographed close, from below its middle: the page overflows the frame (no edge, no desk; its
+    margins cut), its top narrower than its bottom (keystone, 2–4 % a side), shaded, soft."""
     h, w = img.shape[:2]
-    k = float(rng.uniform(0.02, 0.05)) * w
+    m = 0.045 * w  # the sheet overflows the frame by this much on every side: no edge in view
+    k = float(rng.uniform(0.02, 0.04)) * w  # its top narrower than its bottom by this much a side
     src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    dst = np.float32([[k, 0], [w - k, 0], [w + 0.02 * w, h], [-0.02 * w, h]])
+    dst = np.float32([[-m + k, -m], [w + m - k, -m], [w + m, h + m], [-m, h + m]])
     sheet = cv2.warpPerspective(img, cv2.getPerspectiveTransform(src, dst), (w, h), flags=cv2.INTER_LINEAR,
                                 borderValue=(235, 235, 235))
     return _light(sheet.astype(np.float32), rng)

@@ -73,3 +73,20 @@ def test_keystone_threshold():
     assert cleanup.find_grid_quad(cleanup.binarize(big)) is not None
     less = cv2.resize(k, None, fx=0.45, fy=0.45, interpolation=cv2.INTER_AREA)
     assert cleanup.find_grid_quad(cleanup.binarize(less)) is None
+
+
+def test_a_bright_region_touching_the_frame_is_no_sheet_outline():
+    # a sheet on a desk, all four corners in view: its outline
+    desk = np.full((1200, 900), 60, np.uint8)
+    cv2.fillConvexPoly(desk, np.int32([[80, 60], [820, 90], [840, 1130], [60, 1150]]), 235)
+    assert cleanup.find_page_quad(desk) is not None
+    # a close-up whose lit part touches two sides of the frame (shading, a vignette): no outline
+    lit = np.full((1200, 900), 60, np.uint8)
+    cv2.fillConvexPoly(lit, np.int32([[0, 0], [860, 0], [700, 1100], [0, 1150]]), 235)
+    assert cleanup.find_page_quad(lit) is None
+    # FRAME_MARGIN = 1 % of the frame: a corner 0.9 % from the border is on it, one 1.5 % away is not
+    assert cleanup.FRAME_MARGIN == 0.01
+    q = np.float32([[8, 8], [500, 9], [500, 500], [20, 500]])  # two corners 0.8–0.9 % from the border (1000 px)
+    assert cleanup.on_frame(q, 1000, 1000) == 2
+    q = np.float32([[15, 15], [500, 16], [500, 500], [16, 500]])
+    assert cleanup.on_frame(q, 1000, 1000) == 0

@@ -97,12 +97,26 @@ def find_page_quad(grey: np.ndarray) -> np.ndarray | None:
         return None
     hull = cv2.convexHull(c)
     peri = cv2.arcLength(hull, True)
+    quad = None
     for eps in (0.01, 0.02, 0.03, 0.05):
         approx = cv2.approxPolyDP(hull, eps * peri, True)
         if len(approx) == 4:
-            return order_quad(approx.reshape(4, 2) / f)
-    rect = cv2.boxPoints(cv2.minAreaRect(hull))
-    return order_quad(rect / f)
+            quad = approx.reshape(4, 2).astype(np.float32)
+            break
+    if quad is None:
+        quad = cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32)
+    if on_frame(quad, sw, sh) >= 2:
+        return None  # two corners on the frame: shading or a vignette, not a sheet's outline
+    return order_quad(quad / f)
+
+
+FRAME_MARGIN = 0.01  # share of the frame's size: a corner this close to the frame's border lies on it
+
+
+def on_frame(quad: np.ndarray, w: int, h: int) -> int:
+    """How many corners of ``quad`` (px of a ``w`` × ``h`` frame) lie on the frame's border."""
+    mx, my = FRAME_MARGIN * w, FRAME_MARGIN * h
+    return int(sum(x <= mx or x >= w - 1 - mx or y <= my or y >= h - 1 - my for x, y in quad))
 
 
 def quad_target(quad: np.ndarray, dpi: float) -> tuple[int, int]:
