@@ -211,3 +211,12 @@ def test_the_seals_light_text_is_left_out_of_a_sealed_cell():
     assert ink_tone(grey, ink, (0, 0, 10, 10)) == 60.0
     grey[2:8, 2] = 180
     assert ink_tone(grey, ink, (0, 0, 10, 10)) == 180.0
+
+
+def test_a_thin_dash_under_a_seal_is_print():
+    # measured: '2024—2026年' under a seal lost its dash (a 1 px stroke is light however black its ink)
+    from extractor.ocr.assemble import drop_seal_lines
+
+    line = lambda text, tone: (0, (0, 0, 10, 10), text, [1.0] * len(text), 1.0, 0, tone)  # noqa: E731
+    assert drop_seal_lines([line("2024", 90.0), line("—", 170.0), line("2026年", 95.0)])[1] == []
+    assert drop_seal_lines([line("2024", 90.0), line("—十", 170.0)])[1] == ["—十"]

@@ -180,3 +180,28 @@ def test_a_short_stepped_stroke_is_no_rule():
     binary = binarize(img)
     assert grid.line_masks(binary).vertical.any()
     assert not grid.line_masks(binary, settings=grid.OcrGridSettings(jog_len=15)).vertical.any()
+
+
+def test_only_table_rules_and_long_free_rules_are_wiped_from_the_ink():
+    # FREE_RULE = 2 rule lengths (2 × 35 px here): a free 48 px stroke (a dash by a digit's bar, '2024.04—')
+    # stays ink, a free 72 px one (an underline) is wiped; a 48 px piece meeting a vertical rule is a rule
+    assert grid.FREE_RULE == 2.0
+    img = page()
+    img[300:302, 100:148] = 0  # free, 48 px
+    img[400:402, 100:172] = 0  # free, 72 px
+    img[500:502, 300:348] = 0  # 48 px, meeting a vertical rule at its right end
+    img[450:560, 347:349] = 0
+    binary = binarize(img)
+    wiped = grid.ruling_ink(grid.line_masks(binary), binary)
+    assert not wiped[300:302, 100:148].any()
+    assert wiped[400:402, 100:172].all()
+    assert wiped[500:502, 300:346].all()
+    # a tenfold FREE_RULE keeps the underline; a tenth of it wipes the dash
+    old = grid.FREE_RULE
+    try:
+        grid.FREE_RULE = 20.0
+        assert not grid.ruling_ink(grid.line_masks(binary), binary)[400:402, 100:172].any()
+        grid.FREE_RULE = 0.2
+        assert grid.ruling_ink(grid.line_masks(binary), binary)[300:302, 100:148].any()
+    finally:
+        grid.FREE_RULE = old

@@ -220,7 +220,8 @@ SEAL_TONE = 140
 def drop_seal_lines(items: list) -> tuple[list, list[str]]:
     """``items`` (a cell's lines as in :func:`_region_texts`, the 7th element each line's ink tone) without the
     lines in the seal's light ink (:data:`SEAL_TONE`), and their texts; all kept when every line is light."""
-    light = [it for it in items if len(it) > 6 and it[6] >= SEAL_TONE and not it[5]]
+    light = [it for it in items if len(it) > 6 and it[6] >= SEAL_TONE and not it[5]
+             and any(ch.isalnum() for ch in it[2])]  # a lone dash is thin, so light: print
     if not light or len(light) == len(items):
         return items, []
     return [it for it in items if not any(it is x for x in light)], [it[2].strip() for it in light if it[2].strip()]
