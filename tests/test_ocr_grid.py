@@ -197,11 +197,13 @@ def test_only_table_rules_and_long_free_rules_are_wiped_from_the_ink():
     assert wiped[400:402, 100:172].all()
     assert wiped[500:502, 300:346].all()
     # a tenfold FREE_RULE keeps the underline; a tenth of it wipes the dash
-    old = grid.FREE_RULE
+    from extractor.ocr import ruling
+
+    old = ruling.FREE_RULE
     try:
-        grid.FREE_RULE = 20.0
+        ruling.FREE_RULE = 20.0
         assert not grid.ruling_ink(grid.line_masks(binary), binary)[400:402, 100:172].any()
-        grid.FREE_RULE = 0.2
+        ruling.FREE_RULE = 0.2
         assert grid.ruling_ink(grid.line_masks(binary), binary)[300:302, 100:148].any()
     finally:
-        grid.FREE_RULE = old
+        ruling.FREE_RULE = old

@@ -5,7 +5,7 @@ grid lines, merged cells as spans (from the missing line segments), nested table
 line masks themselves (to wipe rules before OCR and to test if text crosses a cell border) — and
 img2table would bring its own OCR wrappers, polars and a second pass over the page for the same result.
 
-1. horizontal / vertical line masks: opening with long thin kernels, small gaps closed;
+1. horizontal / vertical line masks (:mod:`.ruling`): opening with long thin kernels, small gaps closed;
 2. tables: connected components of the union of both masks (nested tables are components inside a cell);
 3. rows / columns: line positions clustered; a boundary between two neighbouring grid positions is
    *present* when a ruling segment covers most of it;
@@ -13,73 +13,14 @@ img2table would bring its own OCR wrappers, polars and a second pass over the pa
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
+from .ruling import FREE_RULE, Lines, line_masks, ruling_ink  # noqa: F401 - the masks, re-exported
+from .settings import DEFAULT_OCR_GRID, OcrGridSettings  # noqa: F401 - re-exported (callers, tests)
 from .spans import merge_positions, nested_regions
-
-
-@dataclass(frozen=True)
-class OcrGridSettings:
-    """The tunable numbers of the grid finder, in one place (pass a changed copy: ``replace(DEFAULT_OCR_GRID, …)``).
-
-    Lengths are pixels of the cleaned page at 200 dpi (:data:`extractor.ocr.raster.DEFAULT_DPI`, the scans'
-    rendering resolution), where they were measured on the sample scans and the generated corpus; only
-    :attr:`thin` is given for another resolution by :meth:`at_dpi`, the others are used as they are.
-    """
-
-    rule_min: int = 25
-    """Shortest ruling line kept by the opening, px (unless the page is wide: see :attr:`rule_share`)."""
-    rule_share: int = 40
-    """... or 1 / this of the page width if longer (a rule shorter than 1/40 of the page is a character stroke)."""
-    gap_close: int = 9
-    """Breaks in a rule up to this long are closed, px (JPEG, noise, a tick touching a rule)."""
-    jog: int = 1
-    """A rule may step sideways by this much along its length, px: a 1–2 px rule on a deskewed or JPEG'd scan
-    runs in two pixel columns by turns, neither of which alone is ``rule_min`` long (measured: a header rule of
-    the generated corpus lost for a 1 px step, merging four header cells)."""
-    jog_len: float = 1.5
-    """... if it is at least this many times the rule length long (a dash touching a digit, '2025.09—', is a
-    straight stroke with a step where it meets the digit: ~40 px at 200 dpi, under 1.5 × 35)."""
-    join: int = 5
-    """Line ends this close are joined when tables are found as connected components, px (rules stopping short)."""
-    min_w: int = 120
-    """Narrowest table, px (smaller line components are boxes, underlines or tick boxes)."""
-    min_h: int = 30
-    """Lowest table, px."""
-    segment_min: int = 12
-    """Shortest segment of a table's line mask that counts as a rule, px."""
-    snap: float = 6.0
-    """Rules this close across are one grid line, px (a rule drawn thick, or wavering on a deskewed scan);
-    a missing outer rule is added where the other direction's rules reach more than twice this beyond."""
-    touch: float = 3.0
-    """Extra reach, px, beyond :attr:`snap` for a vertical rule's end to stand on a horizontal rule."""
-    open_rule: int = 120
-    """A vertical rule touching a horizontal one at one end only is a rule if at least this long, px (an open
-    end of a long rule, not the stroke of an underlined character)."""
-    cover: float = 0.55
-    """Share (0–1) of a boundary between two grid positions that must be ruled for it to count (below: a merged cell)."""
-    thin: int = 44
-    """Columns narrower than this are a cell's padding around a nested table drawn into the parent's grid, px
-    (0.22 in: Word's cell padding is 0.19 cm each side plus the nested table's own)."""
-    inside: int = 3
-    """Slack, px, for a table to lie inside a cell of another (nested tables)."""
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            if getattr(self, f.name) < 0:
-                raise ValueError(f"grid setting {f.name!r} cannot be negative")
-        if not 0 < self.cover <= 1:
-            raise ValueError("grid setting 'cover' is a share: 0 < cover <= 1")
-
-    def at_dpi(self, dpi: float) -> "OcrGridSettings":
-        """These settings for a page rendered at ``dpi``: :attr:`thin` is 0.22 in at that resolution."""
-        return replace(self, thin=int(0.22 * dpi))
-
-
-DEFAULT_OCR_GRID = OcrGridSettings()
 
 
 @dataclass
@@ -119,65 +60,6 @@ class Grid:
                    [GridCell(r, c, rs, cs, tuple(b)) for r, c, rs, cs, b in d["cells"]],
                    [Grid.from_json(x) for x in d.get("nested", [])],
                    tuple(d["parent_cell"]) if d.get("parent_cell") else None)
-
-
-@dataclass
-class Lines:
-    horizontal: np.ndarray  # 0/255 masks, page size
-    vertical: np.ndarray
-
-    @property
-    def both(self) -> np.ndarray:
-        return cv2.bitwise_or(self.horizontal, self.vertical)
-
-
-def line_masks(binary: np.ndarray, min_len: int | None = None, settings: OcrGridSettings = DEFAULT_OCR_GRID) -> Lines:
-    """Ruling-line masks. ``min_len``: the shortest rule kept (default: 1/``rule_share`` of the page width,
-    ≥ ``rule_min`` px)."""
-    h, w = binary.shape
-    k = min_len or max(settings.rule_min, w // settings.rule_share)
-    c = settings.gap_close
-    kj = max(1, int(settings.jog_len * k))
-    hor = cv2.bitwise_or(_open_along(binary, (k, 1), (1, 1)), _open_along(binary, (kj, 1), (1, 2 * settings.jog + 1)))
-    ver = cv2.bitwise_or(_open_along(binary, (1, k), (1, 1)), _open_along(binary, (1, kj), (2 * settings.jog + 1, 1)))
-    # close small breaks (JPEG, noise, a tick touching a rule)
-    hor = cv2.morphologyEx(hor, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (c, 1)))
-    ver = cv2.morphologyEx(ver, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, c)))
-    return Lines(hor, ver)
-
-
-def _open_along(binary: np.ndarray, rule: tuple[int, int], across: tuple[int, int]) -> np.ndarray:
-    """Runs of ink at least ``rule`` long (a (w, h) kernel), where a run may step sideways within ``across``
-    ((w, h), odd): opened on the ink smeared across, then cut back to the ink itself (the mask keeps the rule's
-    own width)."""
-    smeared = binary if max(across) <= 1 else cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, across))
-    opened = cv2.morphologyEx(smeared, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, rule))
-    return opened if smeared is binary else cv2.bitwise_and(opened, binary)
-
-
-FREE_RULE = 2.0
-"""A rule piece touching no rule of the other direction is wiped from the text's ink only if at least this many
-times the rule length long (an underline, a long dash line); shorter, it is print — a dash beside a digit
-('2024.04—' is a 48 px run with the 4's bar, over 41 px) — and stays for the recogniser and the evidence."""
-
-
-def ruling_ink(lines: Lines, binary: np.ndarray, settings: OcrGridSettings = DEFAULT_OCR_GRID) -> np.ndarray:
-    """The rule pixels to wipe from the text's ink: every piece of either mask that touches the other
-    direction's mask (a table's rules meet), and free pieces :data:`FREE_RULE` rule lengths long or more."""
-    k = max(settings.rule_min, binary.shape[1] // settings.rule_share)
-    out = np.zeros_like(binary)
-    for mask, other, horizontal in ((lines.horizontal, lines.vertical, True), (lines.vertical, lines.horizontal, False)):
-        near = cv2.dilate(other, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
-        n, lab, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        if n <= 1:
-            continue
-        length = stats[:, cv2.CC_STAT_WIDTH] if horizontal else stats[:, cv2.CC_STAT_HEIGHT]
-        touching = np.zeros(n, bool)
-        touching[np.unique(lab[(near > 0) & (mask > 0)])] = True
-        keep = touching | (length >= FREE_RULE * k)
-        keep[0] = False
-        out |= (keep.astype(np.uint8) * 255)[lab]
-    return out
 
 
 @dataclass
