@@ -51,10 +51,10 @@ def test_a_keystoned_close_up_is_squared_on_its_table_frame():
 
 
 def test_keystone_threshold():
-    # KEYSTONE_MIN = 0.3°: the side rules of these two photos converge by 0.25° (left alone) and 0.47° (squared)
+    # KEYSTONE_MIN = 0.3°: the side rules of these two photos converge by 0.25° (left alone) and 0.38° (squared)
     assert cleanup.KEYSTONE_MIN == 0.3
-    assert cleanup.find_grid_quad(cleanup.binarize(_keystone(_page(), 0.006))) is None
-    assert cleanup.find_grid_quad(cleanup.binarize(_keystone(_page(), 0.008))) is not None
+    assert cleanup.find_grid_quad(cleanup.binarize(_keystone(_page(), 0.004))) is None
+    assert cleanup.find_grid_quad(cleanup.binarize(_keystone(_page(), 0.006))) is not None
     # a plain page, and one only rotated (parallel sides however tilted), are never warped
     assert cleanup.find_grid_quad(cleanup.binarize(_page())) is None
     for angle in (0.5, 2.0, 4.0):
