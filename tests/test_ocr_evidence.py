@@ -220,3 +220,9 @@ def test_a_thin_dash_under_a_seal_is_print():
     line = lambda text, tone: (0, (0, 0, 10, 10), text, [1.0] * len(text), 1.0, 0, tone)  # noqa: E731
     assert drop_seal_lines([line("2024", 90.0), line("—", 170.0), line("2026年", 95.0)])[1] == []
     assert drop_seal_lines([line("2024", 90.0), line("—十", 170.0)])[1] == ["—十"]
+
+
+def test_a_point_read_twice_between_digits_is_one_point():
+    assert fix_dashes("2024,.05—\n2027.09") == "2024.05—\n2027.09"
+    assert fix_dashes("3.,5") == "3.5"
+    assert fix_dashes("1,234.5") == "1,234.5" and fix_dashes("是,.否") == "是,.否"  # only between digits

@@ -704,3 +704,23 @@ def test_grid_row_printed_fewer_times_than_the_map_lists_it_is_doubted():
     assert a.raw == "1" and any("found 1 times" in r for r in a.reasons)
     b = one(m, "b", "2023年")
     assert b.raw is None and any("not found" in r for r in b.reasons)
+
+
+def test_grid_column_header_misread_is_read_between_its_neighbours_for_review():
+    # measured on a scan: a seal over the first year header made '2021年' read '水 201年' — the column stands
+    # left of 2022年 and 2023年, side by side: its values are read, with the reason, never ok
+    sec = {"table": "二、主导产业情况", "layout": "grid",
+           "columns": [{"label": "2021年"}, {"label": "2022年"}, {"label": "2023年"}],
+           "rows": [{"id": "output", "label": "集群产值（亿元）"}]}
+    rows = [["指标", "水 201年", "2022年", "2023年"], ["集群产值（亿元）", "90", "100", "120"]]
+    m = mapped(doc("二、主导产业情况", table(rows)), tmap(sec))
+    h = one(m, "output", "2021年")
+    assert h.raw == "90" and h.period == 2021
+    assert any("between its neighbours" in r for r in h.reasons) and h.label_score < 0.97
+    # in the middle: between its two neighbours
+    rows = [["指标", "2021年", "20Z2 平", "2023年"], ["集群产值（亿元）", "90", "100", "120"]]
+    assert one(mapped(doc("二、主导产业情况", table(rows)), tmap(sec)), "output", "2022年").raw == "100"
+    # COL_GUESS = 0.6: a header scoring below it (another word) is not taken
+    rows = [["指标", "备注说明", "2022年", "2023年"], ["集群产值（亿元）", "90", "100", "120"]]
+    h = one(mapped(doc("二、主导产业情况", table(rows)), tmap(sec)), "output", "2021年")
+    assert h.raw is None and "column '2021年' not found" in h.reasons

@@ -42,6 +42,7 @@ def grid_hits(sc: Scope, s: GridSection) -> list[Hit]:
                 h.reasons += [x for x in creasons if spec.label in x]
             else:
                 _read_cell(h, found, score, col, header_cells, spec.hint)
+                h.reasons += [x for x in creasons if x.startswith(f"column {spec.label!r} read under")]
             hits.append(h)
     return hits
 

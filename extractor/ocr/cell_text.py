@@ -76,9 +76,14 @@ _DASH_BETWEEN_DATES = re.compile(rf"({_DATE})\s*一\s*(?=(?:19|20)\d{{2}})")
 BARE_PERIOD = re.compile(rf"^\s*{_DATE}\s+{_DATE}\s*$")
 
 
+_DOUBLE_MARK = re.compile(r"(?<=\d)(?:,\.|\.,)(?=\d)")
+
+
 def fix_dashes(text: str) -> str:
     """一 (one) read where only a dash makes sense (between digits, between the two dates of a period, alone in a
-    cell, in a few fixed names) becomes the dash."""
+    cell, in a few fixed names) becomes the dash; a comma read beside the point between two digits ('2024,.05',
+    one mark read twice) is the point."""
+    text = _DOUBLE_MARK.sub(".", text)
     text = _DASH_BETWEEN_DATES.sub(lambda m: m.group(1).rstrip() + "—", text)
     text = _DASH_BETWEEN_DIGITS.sub("—", text)
     m = _DASH_ONLY.match(text)
