@@ -136,7 +136,8 @@ def run_stages(doc: Document, maps_dir: str | Path | None = None, template: str 
     t.stage = "map"
     t.mapped = map_sections(t.scopes)
     t.stage = "validate"
-    ctx = Context(catalogue=catalogue, edition_year=em.edition_year, table_map=em)
+    ctx = Context(catalogue=catalogue, edition_year=em.edition_year, table_map=em,
+                  recognised_pages=frozenset(p["page"] for p in doc.ocr_pages))
     fields, tables, texts = assemble(t.mapped, ctx)
     warnings = list(doc.warnings)
     if ident.shift_tied:

@@ -165,9 +165,11 @@ def test_tick_boxes_before_or_after_their_options(text, chosen, doubt):
     ("123\n4", "integer", 1234),  # WRAP_MIN = 3: a line of three characters may have wrapped
 ])
 def test_a_number_among_stray_marks_is_offered_for_review(raw, vtype, value):
-    p = parse(raw, vtype, "亿元" if vtype == "number" else None)
+    p = parse(raw, vtype, "亿元" if vtype == "number" else None, salvage=True)  # a recognised (OCR) cell
     assert p.value == pytest.approx(value) and not p.invalid
     assert p.reasons and p.penalty <= 0.3  # never ok
+    typed = parse(raw, vtype, "亿元" if vtype == "number" else None)  # typed text: what the applicant wrote
+    assert typed.value is None and typed.invalid
 
 
 @pytest.mark.parametrize("raw,vtype", [
@@ -182,5 +184,5 @@ def test_a_number_among_stray_marks_is_offered_for_review(raw, vtype, value):
     ("abc", "number"),
 ])
 def test_two_numbers_or_a_sentence_are_not_a_number(raw, vtype):
-    p = parse(raw, vtype, "亿元" if vtype == "number" else None)
+    p = parse(raw, vtype, "亿元" if vtype == "number" else None, salvage=True)
     assert p.value is None and (p.invalid or p.reasons)

@@ -36,6 +36,7 @@ class Context:
     catalogue: dict[str, Indicator]
     edition_year: int  # of the document (map edition + year shift)
     table_map: TableMap | None = None  # the document's map (found from the catalogue's folder when not given)
+    recognised_pages: frozenset[int] = frozenset()  # pages read by OCR: a number among stray marks is offered there
 
 
 def _period(p: int | str | None, hit: Hit, ctx: Context) -> int | None:
@@ -66,8 +67,8 @@ def _type_unit(hit: Hit, ctx: Context) -> tuple[str, str | None]:
     return vtype, unit
 
 
-def _judge(hit: Hit, vtype: str, unit: str | None) -> tuple[Parsed, float, str]:
-    """Parse and decide confidence and status for one hit."""
+def _judge(hit: Hit, vtype: str, unit: str | None, recognised: frozenset[int] = frozenset()) -> tuple[Parsed, float, str]:
+    """Parse and decide confidence and status for one hit (``recognised``: the pages read by OCR)."""
     src = hit.cell.confidence if hit.cell is not None else (hit.paragraph.confidence if hit.paragraph else 1.0)
     label = 1.0 if hit.label_score >= LABEL_SURE else hit.label_score
     if hit.raw is None:
@@ -87,7 +88,8 @@ def _judge(hit: Hit, vtype: str, unit: str | None) -> tuple[Parsed, float, str]:
             p.value = ch.chosen
         p.missing = not ch.chosen and not ch.reasons  # nothing ticked, and nothing doubtful seen
     else:
-        p = parse(hit.raw, vtype, unit)
+        page = hit.cell.page if hit.cell is not None else (hit.paragraph.page if hit.paragraph else None)
+        p = parse(hit.raw, vtype, unit, salvage=page in recognised)
     p.reasons = list(hit.reasons) + p.reasons
     if src < OK_CONFIDENCE and hit.cell is not None and not p.missing:
         p.reasons += [n for n in hit.cell.notes if n not in p.reasons]  # why the source is doubtful (OCR)
@@ -117,7 +119,7 @@ def _where(hit: Hit) -> tuple[int | None, list[float] | None]:
 
 def field_value(hit: Hit, ctx: Context) -> FieldValue:
     vtype, unit = _type_unit(hit, ctx)
-    p, conf, status = _judge(hit, vtype, unit)
+    p, conf, status = _judge(hit, vtype, unit, ctx.recognised_pages)
     if status == "missing" and hit.required:
         p.reasons.append("required field is empty")
     page, bbox = _where(hit)
@@ -131,7 +133,7 @@ def field_value(hit: Hit, ctx: Context) -> FieldValue:
 
 def cell_value(hit: Hit, ctx: Context) -> Value:
     vtype, unit = _type_unit(hit, ctx)
-    p, conf, status = _judge(hit, vtype, unit)
+    p, conf, status = _judge(hit, vtype, unit, ctx.recognised_pages)
     page, bbox = _where(hit)
     return Value(id=hit.id, raw=hit.raw, value=p.value, unit=p.unit, confidence=conf, status=status,
                  reasons=p.reasons, empty=p.empty, page=page, bbox=bbox)

@@ -40,7 +40,10 @@ class Parsed:
         self.penalty *= factor
 
 
-def parse(raw: str, vtype: str, unit: str | None = None) -> Parsed:
+def parse(raw: str, vtype: str, unit: str | None = None, salvage: bool = False) -> Parsed:
+    """``raw`` cell text → typed value (:class:`Parsed`) for ``vtype`` in ``unit``. ``salvage``: the text was
+    recognised (OCR), so a number among stray marks is offered for review (:func:`salvage_number`); typed text
+    that is not a number stays invalid."""
     t = clean(raw)
     if is_blank(t):
         return Parsed(missing=True)
@@ -49,6 +52,11 @@ def parse(raw: str, vtype: str, unit: str | None = None) -> Parsed:
     if vtype in ("text", "narrative", "pages"):
         # text is kept as typed (full-width brackets stay), only trimmed line by line
         return Parsed(value=trim_lines(visible(raw)), unit=unit)
+    if vtype in ("number", "integer", "percent"):
+        p = _number_core(t, "%" if vtype == "percent" else unit, vtype, salvage)
+        if vtype == "percent":
+            p.unit = "%"
+        return p
     fn = _PARSERS.get(vtype, _text)
     return fn(t, unit)
 
@@ -122,7 +130,7 @@ def salvage_number(t: str) -> tuple[str, str] | None:
     return tokens[0], f"text around the number ignored: {rest!r} (in {t!r})"
 
 
-def _number_core(t: str, unit: str | None, vtype: str) -> Parsed:
+def _number_core(t: str, unit: str | None, vtype: str, salvage: bool = False) -> Parsed:
     p = Parsed(unit=unit)
     t0 = t.replace("％", "%").replace("，", ",")
     why = digit_groups_doubt(t0)
@@ -142,7 +150,8 @@ def _number_core(t: str, unit: str | None, vtype: str) -> Parsed:
         # only a bracketed note may follow the number: "12（估算）"; anything else is not a number
         m2 = re.match(rf"^([+-]?\d[\d,]*(?:\.\d+)?)\s*({_UNIT_ALT})?([（(].*)$", s)
         if not m2:
-            return _salvaged(t, t0, unit, vtype)
+            return _salvaged(t, t0, unit, vtype) if salvage else Parsed(unit=unit, invalid=True,
+                                                                         reasons=[f"not a number: {t!r}"])
         p.doubt(f"text after the number ignored: {m2.group(3)!r}", 0.6)
         m = NUMBER.match(m2.group(1) + (m2.group(2) or ""))
         if not m:
@@ -190,20 +199,6 @@ def _salvaged(t: str, t0: str, unit: str | None, vtype: str) -> Parsed:
             q.doubt(found[1], SALVAGED)
             return q
     return Parsed(unit=unit, invalid=True, reasons=[f"not a number: {t!r}"])
-
-
-def _number(t: str, unit: str | None) -> Parsed:
-    return _number_core(t, unit, "number")
-
-
-def _integer(t: str, unit: str | None) -> Parsed:
-    return _number_core(t, unit, "integer")
-
-
-def _percent(t: str, unit: str | None) -> Parsed:
-    p = _number_core(t, "%", "percent")
-    p.unit = "%"
-    return p
 
 
 _DATE = re.compile(r"^(\d{4})\s*[年\-./]\s*(\d{1,2})\s*(?:[月\-./]\s*(?:(\d{1,2})\s*日?)?)?$")
@@ -257,7 +252,6 @@ def _postcode(t: str, unit: str | None) -> Parsed:
 
 _PARSERS = {
     "text": _text, "narrative": _text, "pages": _text,
-    "number": _number, "integer": _integer, "percent": _percent,
     "date": _date, "phone": _phone, "email": _email, "postcode": _postcode,
 }
 
