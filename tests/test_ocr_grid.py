@@ -24,13 +24,21 @@ def cells_of(g: grid.Grid) -> set[tuple[int, int, int, int]]:
     return {(c.row, c.col, c.rowspan, c.colspan) for c in g.cells}
 
 
-def test_plain_grid():
-    img = page()
-    xs, ys = [100, 400, 700, 1000, 1300], [100, 160, 220, 280]
+XS, YS = [100, 400, 700, 1000, 1300], [100, 160, 220, 280]
+
+
+def ruled(img: np.ndarray, xs: list[int], ys: list[int], vertical=vline) -> np.ndarray:
+    """A plain grid of rules on ``img`` (``vertical`` draws each column line: ``(img, x, y0, y1)``)."""
     for y in ys:
         hline(img, xs[0], xs[-1], y)
     for x in xs:
-        vline(img, x, ys[0], ys[-1])
+        vertical(img, x, ys[0], ys[-1])
+    return img
+
+
+def test_plain_grid():
+    xs, ys = XS, YS
+    img = ruled(page(), xs, ys)
     tables = grid.find_tables(binarize(img))
     assert len(tables) == 1
     g = tables[0]
@@ -138,15 +146,13 @@ def _stair(img: np.ndarray, x: int, y0: int, y1: int, step: int, run: int) -> No
 
 def test_a_rule_stepping_one_pixel_sideways_is_a_rule():
     # measured fault (issue 9): a header rule lost for a 1 px step merged four header cells into one
-    img = page()
-    xs, ys = [100, 400, 700, 1000, 1300], [100, 160, 220, 280]
-    for y in ys:
-        hline(img, xs[0], xs[-1], y)
-    for x in xs:
+    def column(img, x, y0, y1):  # noqa: ANN001
         if x == 700:
-            _stair(img, x, ys[0], ys[-1], 1, 30)  # runs of 30 px, shorter than the 35 px rule length
+            _stair(img, x, y0, y1, 1, 30)  # runs of 30 px, shorter than the 35 px rule length
         else:
-            vline(img, x, ys[0], ys[-1])
+            vline(img, x, y0, y1)
+
+    img = ruled(page(), XS, YS, column)
     binary = binarize(img)
     assert not grid.line_masks(binary, settings=grid.OcrGridSettings(jog=0)).vertical[120:260, 695:706].any()
     g = grid.find_tables(binary)[0]
