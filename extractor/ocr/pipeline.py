@@ -332,9 +332,10 @@ def finish_page(prep: Prepared, engine: Engine, keep_image: bool = False) -> Pag
     if upside_down(engine, c.grey, lay):
         c = turn_over(c)
         lay = layout(c.binary, c.red, dpi)
+    sealed = bool(c.red.any())
     for ln in lay.lines:
         crop_of(c.grey, ln, lay.text_h)  # sets ln.crop
-        if c.red.any():  # a page with a red seal: how light each line's ink is (the seal's own text is light)
+        if sealed:  # a page with a red seal: how light each line's ink is (the seal's own text is light)
             ln.tone = ink_tone(c.grey, lay.ink, ln.box)
     marks = []
     for ln in lay.lines:
