@@ -233,12 +233,8 @@ def _ocr_cell(p: PageOCR, reg, gc: GridCell, items: list, k: float) -> Cell:  # 
     text runs on (:data:`RUNS_ON`)."""
     x0, y0, x1, y1 = gc.box
     items, faint = drop_faint_lines(items)
+    items, sealed = drop_seal_lines(items) if reg and reg.red >= SEAL_SHARE else (items, [])
     text = cjk_punct(fix_dashes(join_lines(items, x1 - 4, p.text_h, x0 + 4)))
-    sealed: list[str] = []
-    if reg and reg.red >= SEAL_SHARE:
-        items, sealed = drop_seal_lines(items)
-        if sealed:
-            text = cjk_punct(fix_dashes(join_lines(items, x1 - 4, p.text_h, x0 + 4)))
     probs = [q for it in items for q in it[3]]
     mark_conf = min((it[4] for it in items if it[5]), default=1.0)
     conf, notes = cell_confidence(probs, reg.red if reg else 0.0, bool(reg and reg.crossing and text), mark_conf, text)
