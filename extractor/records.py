@@ -85,6 +85,7 @@ class Hit:
     multi: bool = False
     reasons: list[str] = field(default_factory=list)
     penalty: float = 1.0
+    borrowed: bool = False  # read outside its own section (a cover line found in another section's cell)
     role: str = "value"  # grid: value | growth | evidence
     group: str | None = None  # grid row key (for cross-field rules)
 

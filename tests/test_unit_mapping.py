@@ -724,3 +724,41 @@ def test_grid_column_header_misread_is_read_between_its_neighbours_for_review():
     rows = [["指标", "备注说明", "2022年", "2023年"], ["集群产值（亿元）", "90", "100", "120"]]
     h = one(mapped(doc("二、主导产业情况", table(rows)), tmap(sec)), "output", "2021年")
     assert h.raw is None and "column '2021年' not found" in h.reasons
+
+
+# ================================================================ one cell, two places (new-user trial, issue 9)
+def test_one_cell_read_for_two_places_is_doubted_unless_the_other_read_is_borrowed():
+    from extractor.ir import Cell
+    from extractor.layouts import doubt_shared_cells
+    from extractor.records import Hit, Mapped
+
+    c, d = Cell(row=1, col=1, text="137,267.03"), Cell(row=1, col=2, text="153434.77")
+    a = Hit(id="export", table="二", row_label="出口", column_label="2022年", kind="value", raw="137,267.03", cell=c)
+    b = Hit(id="export", table="二", row_label="出口", column_label="2023年", kind="value", raw="137,267.03", cell=c)
+    e = Hit(id="export", table="二", row_label="出口", column_label="2024年", kind="value", raw="153434.77", cell=d)
+    out = Mapped(hits=[a, b, e])
+    doubt_shared_cells(out)
+    assert any("read for another place too" in r for r in a.reasons + b.reasons) and a.reasons and b.reasons
+    assert e.reasons == []
+    # a cover line found in a table cell (borrowed) doubts itself, not the cell's own place
+    own = Hit(id="org", table="一、基本情况", row_label="名称", column_label=None, kind="value", raw="某协会", cell=c)
+    cover = Hit(id="org", table="封面", row_label="名称", column_label=None, kind="value", raw="某协会", cell=c,
+                borrowed=True)
+    doubt_shared_cells(Mapped(hits=[own, cover]))
+    assert own.reasons == [] and cover.reasons
+
+
+def test_a_value_cell_not_under_its_column_header_is_doubted():
+    from extractor.ir import Cell
+    from extractor.layouts.grid import COL_OVERLAP, off_column
+
+    assert COL_OVERLAP == 0.5
+    header = Cell(row=0, col=5, text="2024年", page=1, bbox=(428.0, 58.0, 536.0, 80.0))  # 108 pt wide
+    # measured: the 2023 value under the 2024 header shared 18 of 108 pt
+    assert off_column(Cell(row=18, col=4, text="1", page=1, bbox=(350.0, 631.0, 446.0, 654.0)), header)
+    # sharing 54 of 108 pt (half): under it; 53: not
+    assert off_column(Cell(row=9, col=5, text="1", page=1, bbox=(374.0, 300.0, 482.0, 320.0)), header) is None
+    assert off_column(Cell(row=9, col=5, text="1", page=1, bbox=(373.0, 300.0, 481.0, 320.0)), header)
+    # another page (a continuation aligned by order) or no geometry (Word): not judged
+    assert off_column(Cell(row=1, col=5, text="1", page=2, bbox=(100.0, 0.0, 200.0, 20.0)), header) is None
+    assert off_column(Cell(row=1, col=5, text="1"), Cell(row=0, col=5, text="2024年")) is None

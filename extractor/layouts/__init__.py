@@ -32,7 +32,7 @@ imported (the API, the CLI and the schema script import it).
 from __future__ import annotations
 
 from ..maps.spec import SectionBase
-from ..records import Mapped, Scope
+from ..records import Hit, Mapped, Scope
 from .base import LAYOUTS, Layout, register
 
 # The layouts, one import line each (the import registers the module's layout):
@@ -60,7 +60,29 @@ def map_sections(scopes: list[Scope]) -> Mapped:
     for sc in scopes:
         layout_of(sc.section).map(sc, out, scopes)
     read_nested(out, {id(r.table) for sc in scopes for r in sc.regions})
+    doubt_shared_cells(out)
     return out
+
+
+def doubt_shared_cells(out: Mapped) -> None:
+    """One cell read, with the same text, for two places: a column line lost on a scan put two year columns on
+    one cell, two sections with the same labels were read from one table, a cover line was found in another
+    section's cell. Which place the value is is not sure: every such value is reviewed, with the reason (the list
+    layout checks its own cells: :func:`.list.shared_cells`)."""
+    by_cell: dict[int, list[Hit]] = {}
+    for h in out.hits:
+        if h.cell is not None and h.raw is not None and h.raw.strip():
+            by_cell.setdefault(id(h.cell), []).append(h)
+    for hs in by_cell.values():
+        places = {(h.table, h.row_label, h.column_label, h.id) for h in hs}
+        if len(places) < 2:
+            continue
+        for h in hs:  # a borrowed read (a cover line found in a table) doubts itself, not the cell's owner
+            twins = [o for o in hs if o is not h and not o.borrowed and o.raw.strip() == h.raw.strip()]
+            if twins:
+                names = sorted({f"{o.table} / {o.row_label}" + (f" / {o.column_label}" if o.column_label else "")
+                                for o in twins})
+                h.reasons.append(f"the same cell was read for another place too: {'; '.join(names)}")
 
 
 def read_nested(out: Mapped, sections: set[int]) -> None:
