@@ -73,12 +73,32 @@ def _titles(maps_dir: str | None = None):  # noqa: ANN202
             for m in load_maps(maps_dir)]
 
 
-def text_score(text: str, titles=None, maps_dir: str | None = None) -> tuple[float, str | None]:  # noqa: ANN001
+LABEL_MIN_CHARS = 6  # a map's label counts as page evidence from this many characters (集群总产值（亿元）, not 2024年)
+PAGE_LABELS = 2  # ... and a page showing this many of one map's labels is that form's page (0.5, like page_words)
+LABEL_HEAD = 8  # ... each recognised by its first this many characters
+
+
+def _labels(maps_dir: str | None = None) -> list[tuple[str, set[str]]]:
+    """Per map, its distinctive labels (section headings, row, field and column labels and their path parts,
+    canonical, at least :data:`LABEL_MIN_CHARS` characters): a page of a form without its title shows them."""
+    from .maps import load_maps
+
+    out = []
+    for m in load_maps(maps_dir):
+        found: set[str] = set()
+        for s in m.sections:
+            names = [s.table] + [x.label for key in ("fields", "rows", "columns") for x in getattr(s, key, None) or []]
+            found |= {canon(part) for n in names if n for part in n.split("/") if len(canon(part)) >= LABEL_MIN_CHARS}
+        out.append((m.template, found))
+    return out
+
+
+def text_score(text: str, titles=None, maps_dir: str | None = None, labels=None) -> tuple[float, str | None]:  # noqa: ANN001
     """How much ``text`` (a name, a first page, a top strip) looks like a known form: 0–1 and which form.
 
     A form's title line found (fuzzy ≥ 0.8) scores 0.6 + 0.4 × its keyword share; a generic form word
-    (申报表, 申请报告, …) 0.55; a cluster form's own label (集群名称, …) 0.5; otherwise 0.3 × the keyword share
-    of the best form."""
+    (申报表, 申请报告, …) 0.55; a cluster form's own label (集群名称, …) 0.5, or :data:`PAGE_LABELS` labels of one
+    map (an inner page photographed alone) 0.5; otherwise 0.3 × the keyword share of the best form."""
     from rapidfuzz import fuzz
 
     c = canon(text)
@@ -95,6 +115,12 @@ def text_score(text: str, titles=None, maps_dir: str | None = None) -> tuple[flo
         best = 0.55
     if best < 0.5 and any(canon(w) in c for w in _vocab().page_words):
         best = 0.5
+    if best < 0.5 and (labels is not None or titles is None):  # an inner page: the labels of one map
+        labels = _labels(maps_dir) if labels is None else labels
+        # a label's first LABEL_HEAD characters (a long label wraps in its cell; the top strip may end mid-label)
+        hits = max(((sum(1 for lab in labs if lab[:LABEL_HEAD] in c), tid) for tid, labs in labels), default=(0, None))
+        if hits[0] >= PAGE_LABELS:
+            best, which = 0.5, hits[1]
     return round(best, 3), which
 
 
@@ -248,7 +274,7 @@ def evidence(path: Path, name: str, maps_dir: str | None = None) -> Evidence:
             text, how = ocr_top(path, is_pdf), "ocr-top"
     except Exception:  # noqa: BLE001 - damaged: the loader reads it and says what is wrong (a typed error code)
         return Evidence(FORM_MIN_SCORE, n_tid, n_kind or ("photo" if is_image else "other"), "unreadable")
-    t_score, t_tid = text_score(text, titles)
+    t_score, t_tid = text_score(text, titles, labels=_labels(maps_dir))
     t_kind = kind_of(text)
     if t_kind and t_score < 0.6:  # no form title found: a generic word in a letter or a licence is no form
         t_score = min(t_score, 0.3)

@@ -57,3 +57,30 @@ def test_name_says_attachment_no_ocr(tmp_path: Path, monkeypatch):
     # a form word in the name: not decided by the name's attachment word alone
     shutil.copy(ATTACH / "A02-licence-photo.jpg", tmp_path / "申报表.jpg")
     assert triage.evidence(tmp_path / "申报表.jpg", "申报表.jpg").how != "name"  # its top strip is read
+
+
+def test_an_inner_page_is_a_form_page_by_its_labels():
+    # found by a new user: the bundled one-page scans gx-sme-2024-p4 / p9 (no title, no form word at the top) were
+    # triaged as attachments and never converted by the CLI
+    from extractor.triage import LABEL_HEAD, LABEL_MIN_CHARS, PAGE_LABELS, text_score
+
+    assert (PAGE_LABELS, LABEL_HEAD, LABEL_MIN_CHARS) == (2, 8, 6)
+    labels = [("gx-sme-2024", {"集群总产值亿元", "集群总产值占所在县级行政区划工业总产值比重", "集群企业数量年度当前值"})]
+    two = "2024年 2023年 集群总产值（亿元） 178.89 集群总产值占所在县级行政区划工业"  # the second one cut at 16
+    assert text_score(two, [], labels=labels) == (0.5, "gx-sme-2024")
+    one = "2024年 2023年 集群总产值（亿元） 178.89"
+    assert text_score(one, [], labels=labels)[0] == 0.0
+    # a label's first 8 characters are enough, 7 are not
+    assert text_score("集群总产值（亿元） 集群总产值占所在", [], labels=labels)[0] == 0.5
+    assert text_score("集群总产值（亿元） 集群总产值占所", [], labels=labels)[0] == 0.0
+    # a licence's words are no form's labels
+    assert text_score("营业执照 统一社会信用代码 名称 法定代表人 注册资本 成立日期 住所")[0] == 0.0
+
+
+def test_the_bundled_inner_page_scans_are_read_as_forms():
+    from extractor.triage import FORM_MIN_SCORE, evidence
+
+    for name in ("gx-sme-2024-p4.jpg", "gx-sme-2024-p9.jpg"):
+        path = Path(__file__).resolve().parent.parent / "samples" / "scans" / name
+        ev = evidence(path, name)
+        assert ev.score >= FORM_MIN_SCORE and ev.template == "gx-sme-2024", (name, ev)
