@@ -23,6 +23,7 @@ import traceback
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .maps import identify_words, page_labels
 from .text import canon
 
 FORM_MIN_SCORE = 0.5  # score (0–1) from which a non-Word file is read in full as a form
@@ -66,31 +67,8 @@ def kind_of(text: str) -> str | None:
     return None
 
 
-def _titles(maps_dir: str | None = None):  # noqa: ANN202
-    from .maps import load_maps
-
-    return [(m.template, [canon(t) for t in m.identify.titles], [canon(k) for k in m.identify.keywords])
-            for m in load_maps(maps_dir)]
-
-
-LABEL_MIN_CHARS = 6  # a map's label counts as page evidence from this many characters (集群总产值（亿元）, not 2024年)
-PAGE_LABELS = 2  # ... and a page showing this many of one map's labels is that form's page (0.5, like page_words)
-LABEL_HEAD = 8  # ... each recognised by its first this many characters
-
-
-def _labels(maps_dir: str | None = None) -> list[tuple[str, set[str]]]:
-    """Per map, its distinctive labels (section headings, row, field and column labels and their path parts,
-    canonical, at least :data:`LABEL_MIN_CHARS` characters): a page of a form without its title shows them."""
-    from .maps import load_maps
-
-    out = []
-    for m in load_maps(maps_dir):
-        found: set[str] = set()
-        for s in m.sections:
-            names = [s.table] + [x.label for key in ("fields", "rows", "columns") for x in getattr(s, key, None) or []]
-            found |= {canon(part) for n in names if n for part in n.split("/") if len(canon(part)) >= LABEL_MIN_CHARS}
-        out.append((m.template, found))
-    return out
+PAGE_LABELS = 2  # a page showing this many of one map's labels (maps.page_labels) is that form's page (0.5)
+LABEL_HEAD = 8  # ... each recognised by its first this many characters (a long label wraps; the strip may end)
 
 
 def text_score(text: str, titles=None, maps_dir: str | None = None, labels=None) -> tuple[float, str | None]:  # noqa: ANN001
@@ -105,7 +83,7 @@ def text_score(text: str, titles=None, maps_dir: str | None = None, labels=None)
     if not c:
         return 0.0, None
     best, which = 0.0, None
-    for tid, ts, kws in titles if titles is not None else _titles(maps_dir):
+    for tid, ts, kws in titles if titles is not None else identify_words(maps_dir):
         t = max((fuzz.partial_ratio(x, c) / 100.0 if len(c) >= 4 and len(x) >= 4 else 0.0) for x in ts) if ts else 0.0
         kw = sum(1 for k in kws if k and k in c) / len(kws) if kws else 0.0
         s = 0.6 + 0.4 * kw if t >= 0.8 else 0.3 * kw
@@ -116,7 +94,7 @@ def text_score(text: str, titles=None, maps_dir: str | None = None, labels=None)
     if best < 0.5 and any(canon(w) in c for w in _vocab().page_words):
         best = 0.5
     if best < 0.5 and (labels is not None or titles is None):  # an inner page: the labels of one map
-        labels = _labels(maps_dir) if labels is None else labels
+        labels = page_labels(maps_dir) if labels is None else labels
         # a label's first LABEL_HEAD characters (a long label wraps in its cell; the top strip may end mid-label)
         hits = max(((sum(1 for lab in labs if lab[:LABEL_HEAD] in c), tid) for tid, labs in labels), default=(0, None))
         if hits[0] >= PAGE_LABELS:
@@ -248,7 +226,7 @@ def evidence(path: Path, name: str, maps_dir: str | None = None) -> Evidence:
     """Cheap evidence for one file (see the module doc). Never reads more than the first page.
     ``maps_dir``: the maps whose titles and keywords count (None: ``$EXTRACTOR_MAPS`` or the bundled ones)."""
     suffix = Path(name).suffix.lower()
-    titles = _titles(maps_dir)
+    titles = identify_words(maps_dir)
     n_score, n_tid = text_score(Path(name).stem, titles)
     n_kind = kind_of(Path(name).stem)
     raw_name_score = n_score
@@ -274,7 +252,7 @@ def evidence(path: Path, name: str, maps_dir: str | None = None) -> Evidence:
             text, how = ocr_top(path, is_pdf), "ocr-top"
     except Exception:  # noqa: BLE001 - damaged: the loader reads it and says what is wrong (a typed error code)
         return Evidence(FORM_MIN_SCORE, n_tid, n_kind or ("photo" if is_image else "other"), "unreadable")
-    t_score, t_tid = text_score(text, titles, labels=_labels(maps_dir))
+    t_score, t_tid = text_score(text, titles, labels=page_labels(maps_dir))
     t_kind = kind_of(text)
     if t_kind and t_score < 0.6:  # no form title found: a generic word in a letter or a licence is no form
         t_score = min(t_score, 0.3)
@@ -315,7 +293,7 @@ def warm(maps_dir: str | None = None, ocr_config: str | None = None) -> float:
     narratives.figures("1.0" + (vocab.units[0].unit if vocab.units else ""), vocab)  # builds the spaCy pipeline
     calibration.curve()
     _vocab()
-    _titles(maps_dir)
+    identify_words(maps_dir)
     preload(ocr_config)
     return time.perf_counter() - t0
 

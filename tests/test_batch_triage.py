@@ -62,7 +62,8 @@ def test_name_says_attachment_no_ocr(tmp_path: Path, monkeypatch):
 def test_an_inner_page_is_a_form_page_by_its_labels():
     # found by a new user: the bundled one-page scans gx-sme-2024-p4 / p9 (no title, no form word at the top) were
     # triaged as attachments and never converted by the CLI
-    from extractor.triage import LABEL_HEAD, LABEL_MIN_CHARS, PAGE_LABELS, text_score
+    from extractor.maps import LABEL_MIN_CHARS
+    from extractor.triage import LABEL_HEAD, PAGE_LABELS, text_score
 
     assert (PAGE_LABELS, LABEL_HEAD, LABEL_MIN_CHARS) == (2, 8, 6)
     labels = [("gx-sme-2024", {"集群总产值亿元", "集群总产值占所在县级行政区划工业总产值比重", "集群企业数量年度当前值"})]

@@ -333,3 +333,30 @@ def keyword_warnings(maps: tuple[TableMap, ...] | list[TableMap]) -> list[str]:
             out.append(f"{m.template}: most identify keywords are shared with other maps: this map may claim "
                        f"their documents (add keywords only this form prints)")
     return out
+
+
+LABEL_MIN_CHARS = 6  # a map's label counts as page evidence from this many characters (集群总产值（亿元）, not 2024年)
+
+
+def identify_words(maps_dir: str | None = None) -> list[tuple[str, list[str], list[str]]]:
+    """Per map: its template id, its title lines and its keywords (canonical) — what a form's first page shows."""
+    from ..text import canon
+
+    return [(m.template, [canon(t) for t in m.identify.titles], [canon(k) for k in m.identify.keywords])
+            for m in load_maps(maps_dir)]
+
+
+def page_labels(maps_dir: str | None = None) -> list[tuple[str, set[str]]]:
+    """Per map, its distinctive labels (section headings, row, field and column labels and their path parts,
+    canonical, at least :data:`LABEL_MIN_CHARS` characters): what an inner page of the form shows without its title."""
+    from ..text import canon
+
+    out = []
+    for m in load_maps(maps_dir):
+        found: set[str] = set()
+        for s in m.sections:
+            names = [s.table] + [x.label for key in ("fields", "rows", "columns") for x in getattr(s, key, None) or []]
+            found |= {canon(part) for n in names if n for part in n.split("/") if len(canon(part)) >= LABEL_MIN_CHARS}
+        out.append((m.template, found))
+    return out
+
