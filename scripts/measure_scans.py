@@ -51,8 +51,9 @@ import render_scans as rs  # noqa: E402  (samples/render_scans.py: degradations,
 from truth import same  # noqa: E402  (tests/truth.py: the comparison the buckets use)
 
 RENDERINGS = ("scan", "photo")
-# photo styles (equally likely) → file name suffix: on a desk with its edge in view (rs.photo), close up with no
-# edge in the frame and keystoned (rs.closeup), curling on a desk (rs.curl)
+# photo styles, each key equally likely (desk twice: "desk2", so half the photos show the sheet's edge) → file name
+# suffix: on a desk with its edge in view (rs.photo), close up with no edge in the frame and keystoned (rs.closeup),
+# curling on a desk (rs.curl)
 PHOTO_STYLES = {"desk": "", "desk2": "", "closeup": "-closeup", "curl": "-curl"}
 # configurations used (tid, variant, base, shift): the returns that exercise the OCR path's families
 SCAN_CONFS = [c for c in mc.configurations() if c[1] in ("filled", "messy", "landscape", "pagesplit", "sigpair")]
