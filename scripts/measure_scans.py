@@ -48,7 +48,6 @@ sys.path[:0] = [str(ROOT / "samples"), str(ROOT / "tests"), str(ROOT / "scripts"
 import generate  # noqa: E402  (samples/generate.py)
 import measure_corpus as mc  # noqa: E402  (scripts/measure_corpus.py: build, render, summaries)
 import render_scans as rs  # noqa: E402  (samples/render_scans.py: degradations, readable truth)
-from truth import same  # noqa: E402  (tests/truth.py: the comparison the buckets use)
 
 RENDERINGS = ("scan", "photo")
 # photo styles, each key equally likely (desk twice: "desk2", so half the photos show the sheet's edge) → file name
@@ -212,7 +211,7 @@ def flag_reasons(results: list[dict]) -> Counter:
     c: Counter = Counter()
     for x in results:
         for o in x["outcomes"]:
-            if o["bucket"] == "flagged" and same(o["got"], o["want"]):
+            if o["bucket"] == "flagged" and o["right"]:
                 for r in o.get("reasons") or ["(no reason)"]:
                     c[re.sub(r"\d+(\.\d+)?", "N", re.sub(r"'[^']*'|\"[^\"]*\"|「[^」]*」", "…", r))[:110]] += 1
     return c
@@ -316,10 +315,10 @@ def main(argv=None) -> int:
     print("\nvalues right whatever their status (the issue's 'right': a flagged right value is right too):")
     for r in renderings:
         outs = [o for x in results if x["rendering"] == r for o in x["outcomes"]]
-        good = sum(o["bucket"] == "right" or (o["bucket"] == "flagged" and same(o["got"], o["want"])) for o in outs)
+        good = sum(o["bucket"] == "right" or (o["bucket"] == "flagged" and o["right"]) for o in outs)
         print(f"  {r:6s} {good}/{len(outs)} = {100 * good / max(1, len(outs)):.2f} %")
     fw = Counter((x["rendering"], x["form"], o["table"], o["column_label"] if o["kind"] == "list" else o["row_label"])
-                 for x in results for o in x["outcomes"] if o["bucket"] == "flagged" and not same(o["got"], o["want"]))
+                 for x in results for o in x["outcomes"] if o["bucket"] == "flagged" and not o["right"])
     print(f"\nflagged and wrong: {sum(fw.values())} values; places (first {a.list}):")
     for (r, form, table, place), n in fw.most_common(a.list):
         print(f"  {n:4d}  {r} {form} | {table} | {place}")
@@ -337,14 +336,14 @@ def main(argv=None) -> int:
             "wrong_but_ok": [dict(o, path=x["path"], rendering=x["rendering"], form=x["form"], variant=x["variant"])
                              for x in results for o in x["outcomes"] if o["bucket"] == "wrong_ok"],
             "flagged_wrong": Counter(x["form"] for x in results for o in x["outcomes"]
-                                     if o["bucket"] == "flagged" and not same(o["got"], o["want"])),
+                                     if o["bucket"] == "flagged" and not o["right"]),
             "flagged_wrong_values": [dict(o, path=x["path"], rendering=x["rendering"], form=x["form"])
                                      for x in results for o in x["outcomes"]
-                                     if o["bucket"] == "flagged" and not same(o["got"], o["want"])],
+                                     if o["bucket"] == "flagged" and not o["right"]],
             "flag_reasons_on_right": dict(why.most_common()),
             "flagged_right": [dict(o, path=x["path"], rendering=x["rendering"], form=x["form"])
                               for x in results for o in x["outcomes"]
-                              if o["bucket"] == "flagged" and same(o["got"], o["want"])],
+                              if o["bucket"] == "flagged" and o["right"]],
             "errors": [{"path": x["path"], "error": x["error"]} for x in errs],
         }, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
         print(f"\nwrote {a.json}")

@@ -159,7 +159,9 @@ def _bucket(found: bool, right: bool, status: str | None, expect: str | None = "
 def outcomes(res: Result, truth: dict) -> list[dict]:
     """One dict per truth value (fields, list-table cells, narratives), same matching as ``compare``:
     ``{"kind", "table", "row_label", "column_label", "occurrence", "want", "got", "raw", "status",
-    "bucket"}`` (list cells: ``row_label`` = ``row N``, ``column_label`` = the column)."""
+    "bucket", "right"}`` (list cells: ``row_label`` = ``row N``, ``column_label`` = the column). ``right``: the
+    value equals the truth whatever its status (False when not found), compared in full — ``want`` and ``got``
+    of a narrative are cut to 60 characters for display, so comparing them again is not the same test."""
     out: list[dict] = []
     by_key: dict[tuple, list] = defaultdict(list)
     for f in res.fields:
@@ -177,6 +179,7 @@ def outcomes(res: Result, truth: dict) -> list[dict]:
             right = same(f.value, t.get("value")) and bool(t.get("empty")) == bool(f.empty)
             rec.update(got=f.value, raw=f.raw, status=f.status, reasons=list(getattr(f, "reasons", []) or []))
             rec["bucket"] = _bucket(True, right, f.status, t.get("expect_status") or "ok", bool(t.get("empty")))
+            rec["right"] = right
         out.append(rec)
     for tt, lt in list_table_pairs(res, truth):
         for i, want in enumerate(tt["rows"]):
@@ -190,7 +193,8 @@ def outcomes(res: Result, truth: dict) -> list[dict]:
                 else:
                     rec.update(got=cell.value, raw=getattr(cell, "raw", None), status=cell.status,
                                reasons=list(getattr(cell, "reasons", []) or []))
-                    rec["bucket"] = _bucket(True, same(cell.value, wv), cell.status)
+                    rec["right"] = same(cell.value, wv)
+                    rec["bucket"] = _bucket(True, rec["right"], cell.status)
                 out.append(rec)
     texts = defaultdict(list)
     for x in res.texts:
@@ -205,6 +209,9 @@ def outcomes(res: Result, truth: dict) -> list[dict]:
         else:
             rec.update(got=(got[0].text or "")[:60], status=got[0].status,
                        reasons=list(getattr(got[0], "reasons", []) or []))
-            rec["bucket"] = _bucket(True, same(got[0].text or "", tx["text"] or ""), got[0].status)
+            rec["right"] = same(got[0].text or "", tx["text"] or "")
+            rec["bucket"] = _bucket(True, rec["right"], got[0].status)
         out.append(rec)
+    for rec in out:
+        rec.setdefault("right", False)
     return out
