@@ -186,3 +186,31 @@ def test_a_number_among_stray_marks_is_offered_for_review(raw, vtype, value):
 def test_two_numbers_or_a_sentence_are_not_a_number(raw, vtype):
     p = parse(raw, vtype, "亿元" if vtype == "number" else None, salvage=True)
     assert p.value is None and (p.invalid or p.reasons)
+
+
+# ---------------------------------------------------------------- a decimal point read as ',' or lost (issue 9)
+@pytest.mark.parametrize("raw,vtype,value", [
+    ("13,252,77", "number", 13252.77),  # fax: the last separator is a point read as ','
+    ("3,68", "number", 3.68),
+    ("15,42%", "percent", 15.42),
+    ("1 60", "number", 1.6),  # the point lost to a space (the issue's example)
+    ("1234 56", "number", 1234.56),  # POINT_DIGITS = 2: two digits after it, just inside
+])
+def test_a_lost_decimal_point_is_offered_for_review_on_recognised_text(raw, vtype, value):
+    p = parse(raw, vtype, "亿元" if vtype == "number" else None, salvage=True)
+    assert p.value == pytest.approx(value) and not p.invalid
+    assert p.penalty <= 0.3 and any("last separator taken for the decimal point" in r for r in p.reasons)
+    typed = parse(raw, vtype, "亿元" if vtype == "number" else None)  # typed text: not ours to guess
+    assert typed.value is None and any("decimal point lost" in r for r in typed.reasons)
+
+
+@pytest.mark.parametrize("raw", [
+    "1234 567",  # three digits after the last separator (POINT_DIGITS = 2: just outside)
+    "12,3456",  # four
+    "1,20,5",  # what precedes the last separator is no thousands grouping
+    "1 60 5",
+    "0.123 456",  # a fraction already
+])
+def test_no_lost_point_reading_when_it_is_not_the_one_reading(raw):
+    p = parse(raw, "number", "亿元", salvage=True)
+    assert p.value is None and p.reasons

@@ -174,3 +174,34 @@ def test_stack_test_only_for_squares_below_max_height():
         ink[0:2, 0:14] = 255  # a stroke above it (a tick drawn out of its box, or the upper part of 品)
         out = checkbox.confirm([m], rec("是", [45.0]), 0.0, text_h, ink, 0, 0)
         assert (out == [m]) is kept, (y0, out)
+
+
+def _option_line(tick: bool) -> tuple[np.ndarray, RecLine]:
+    """An option line's ink (a ✔ at the start when ``tick``, then three characters) and what the recogniser read:
+    the characters only (it drops a faint ✔)."""
+    ink = np.zeros((H, 200), np.uint8)
+    if tick:
+        cv2.line(ink, (6, 14), (12, 22), 255, 3)
+        cv2.line(ink, (12, 22), (24, 4), 255, 3)
+    for x in (34, 62, 90):
+        cv2.rectangle(ink, (x, 4), (x + 22, 24), 255, 2)
+        cv2.line(ink, (x, 14), (x + 22, 14), 255, 2)
+    return ink, rec("是否否", [45.0, 73.0, 101.0])
+
+
+@pytest.mark.parametrize("ticked_lines,found", [(1, 0), (2, 2), (3, 3)])
+def test_a_cell_with_orphan_marks_on_two_lines_holds_options(ticked_lines, found):
+    # no box found and no box glyph read in the cell: only the ✔ the recogniser dropped say it holds options;
+    # ORPHAN_LINES = 2 such lines make it an option cell, one is a speck as often as a mark
+    lines = [_option_line(k < ticked_lines) for k in range(4)]
+    marks = checkbox.add_orphans([7] * 4, [r for _, r in lines], [ink for ink, _ in lines], [0] * 4,
+                                 [(0, H)] * 4, H, [[] for _ in lines])
+    assert sum(len(m) for m in marks) == found
+    assert all(m.ticked and m.kind == "tick" for ms in marks for m in ms)
+
+
+def test_orphan_marks_are_not_looked_for_outside_tables():
+    lines = [_option_line(True) for _ in range(3)]
+    marks = checkbox.add_orphans([-1] * 3, [r for _, r in lines], [ink for ink, _ in lines], [0] * 3,
+                                 [(0, H)] * 3, H, [[] for _ in lines])
+    assert marks == [[], [], []]

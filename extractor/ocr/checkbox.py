@@ -233,6 +233,34 @@ def orphan_marks(rec: RecLine, crop_x0: float, ink: np.ndarray, ink_x0: int, tex
     return out
 
 
+ORPHAN_LINES = 2
+"""A table cell where at least this many lines start with a mark the recogniser read nothing for
+(:func:`orphan_marks`) holds options, though no box was found and no box glyph read in it: a list of options
+ticked with faint ✔ and boxed with □ glued to their first character (a 150 dpi scan) shows no other sign. One
+such line is a speck as often as a mark."""
+
+
+def add_orphans(cells: list[int], rec: list[RecLine], inks: list[np.ndarray], x0s: list[int],
+                ys: list[tuple[int, int]], text_h: float, marks: list[list[Mark]]) -> list[list[Mark]]:
+    """``marks`` (per line) with the line's orphan marks (:func:`orphan_marks`) added in option cells.
+
+    Per line ``k``: ``cells[k]`` its table cell (any id; -1 outside tables: running text never holds orphan
+    marks), ``rec[k]`` its read, ``inks[k]`` its ink band (rules removed) starting at page x ``x0s[k]`` (the
+    crop's left edge, which ``rec[k].xs`` are relative to), ``ys[k]`` its top and bottom (page pixels).
+    Option cells: table cells where a mark was found or a box glyph read (not running text, not a plain value),
+    and cells with orphan marks on at least :data:`ORPHAN_LINES` lines."""
+    orphans = [orphan_marks(r, x0, ink, x0, text_h, ms, y0, y1) if cell >= 0 else []
+               for cell, r, ink, x0, (y0, y1), ms in zip(cells, rec, inks, x0s, ys, marks)]
+    options = {cell for cell, ms, r in zip(cells, marks, rec)
+               if cell >= 0 and (ms or any(ch in OPTION_GLYPHS for ch in r.text))}
+    count: dict[int, int] = {}
+    for cell, found in zip(cells, orphans):
+        if found:
+            count[cell] = count.get(cell, 0) + 1
+    options |= {cell for cell, n in count.items() if n >= ORPHAN_LINES}
+    return [ms + found if cell in options else ms for cell, ms, found in zip(cells, marks, orphans)]
+
+
 def rewrite(rec: RecLine, crop_x0: float, marks: list[Mark], text_h: float) -> tuple[str, list[float]]:
     """The line's text with each mark as ☑/□ at its place; mark-like characters the recogniser read there go.
 

@@ -350,14 +350,11 @@ def finish_page(prep: Prepared, engine: Engine, keep_image: bool = False) -> Pag
         boxes = checkbox.confirm(marks[k], r, ln.crop[0], lay.text_h, bands[k], ln.crop[0], ln.box[1])
         marks[k] = boxes + checkbox.tick_marks(r, ln.crop[0], bands[k], ln.crop[0], lay.text_h, boxes,
                                                ln.box[1], ln.box[3])
-    # a mark the recogniser dropped and the box search missed is looked for only in option cells: table
-    # cells where other marks were found (not in running text, not in a plain value)
-    option_cells = {ln.region for ln, ms, r in zip(lay.lines, marks, rec) if lay.regions[ln.region].table >= 0
-                    and (ms or any(ch in checkbox.OPTION_GLYPHS for ch in r.text))}
+    # a mark the recogniser dropped and the box search missed is looked for only in option cells
+    marks = checkbox.add_orphans([ln.region if lay.regions[ln.region].table >= 0 else -1 for ln in lay.lines], rec,
+                                 bands, [ln.crop[0] for ln in lay.lines], [(ln.box[1], ln.box[3]) for ln in lay.lines],
+                                 lay.text_h, marks)
     for k, (ln, r) in enumerate(zip(lay.lines, rec)):
-        if ln.region in option_cells:
-            marks[k] = marks[k] + checkbox.orphan_marks(r, ln.crop[0], bands[k], ln.crop[0], lay.text_h, marks[k],
-                                                        ln.box[1], ln.box[3])
         if unexplained_ink(r, bands[k], ln.crop[0], lay.text_h, marks[k]) or unread_dot(r, bands[k], lay.text_h):
             rec[k] = RecLine(r.text, r.probs, r.xs, min(r.gap, 0.6))  # ink the recogniser read nothing for
     h, w = c.grey.shape

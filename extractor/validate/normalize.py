@@ -90,6 +90,31 @@ def digit_groups_doubt(t: str) -> str | None:
     return None
 
 
+POINT_DIGITS = 2
+"""At most this many digits after the last separator for it to be read as a lost decimal point
+(:func:`lost_point`): the forms ask for amounts and rates to two decimals (亿元, %); three digits after it make a
+thousands group."""
+
+
+def lost_point(t: str) -> str | None:
+    """The number ``t`` (digit groups doubted by :func:`digit_groups_doubt`) makes when its last separator is a
+    decimal point the recogniser read as ',' or lost to a space, or ``None``.
+
+    Only when that is the one reading: no fraction yet, 1–:data:`POINT_DIGITS` digits after the last separator,
+    and what precedes it plain digits or thousands groups (``13,252,77`` → ``13,252.77``; ``3,68`` → ``3.68``;
+    ``1 60`` → ``1.60``; ``12,3456``, ``1,20,5`` or ``1 60 5`` give ``None``). Used on recognised pages only,
+    and the value stays ``review``: a comma for a point is what the recogniser makes of a low-quality scan,
+    a typist's ``1,20`` is not ours to guess."""
+    m = _HEAD.match(t)
+    split = re.fullmatch(r"(.*\d)[ ,]+(\d+)", m.group(3)) if m and not m.group(4) else None
+    if split is None:
+        return None
+    head, tail = split.groups()
+    if len(tail) > POINT_DIGITS or not (head.isdigit() or _GROUPED.match(head)):
+        return None
+    return m.group(1) + head + "." + tail + t[m.end():]
+
+
 # One number token: sign, digits with thousands commas, fraction, percent sign.
 _NUM_TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?")
 _WRAPPED_PART = re.compile(r"[+-]?[\d.,]+%?")
@@ -135,6 +160,12 @@ def _number_core(t: str, unit: str | None, vtype: str, salvage: bool = False) ->
     t0 = t.replace("％", "%").replace("，", ",")
     why = digit_groups_doubt(t0)
     if why:
+        lost = lost_point(t0) if salvage else None
+        if lost is not None:  # recognised text: the one reading that makes a number, offered for review
+            q = _number_core(lost, unit, vtype)
+            if q.value is not None:
+                q.doubt(f"{why}: read as {lost!r}, the last separator taken for the decimal point", UNSURE_NUMBER)
+                return q
         # the digits are there but we cannot tell which number they make: no value, the raw text is kept
         p.doubt(why, UNSURE_NUMBER)
         return p
