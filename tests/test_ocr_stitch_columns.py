@@ -176,3 +176,35 @@ def test_bracket_opened_above_and_closed_below_is_one_label():
     # balanced above: only the running text says so — joined but doubted, as before
     m = merged("集群所在盟市工业总产值（亿元）跨", "盟市联合培育集群填写牵头地情况")
     assert m.n_rows == 4 and SPLIT_NOTE in m.at(3, 0).notes
+
+
+def _fill_in(label_below: str) -> Table:
+    """gx-sme 七: the 省级 row ends page 11 with its name run to the cell edge; page 12 starts with a row whose
+    label cell holds ``label_below``."""
+    xs = [0, 120, 300, 420]
+    a = _table(xs, [["集群中小企业公共服务平台建设情况", "建设或引入的国家级中小企业公共服务示范平台名称及数量",
+                     "数量：1个\n名称：北流市中小企业公共服务平台"],
+                    ["", "建设或引入的省级中小企业公共服务示范平台名称及数量",
+                     "数量：2个\n名称：北流市陶瓷产业公共服务中心、玉林市中小企业服务中心北流分中心"]], 700, 1)
+    a.cells[0].rowspan = 2
+    a.cells = [c for c in a.cells if c.text or c.col]
+    RUNS_ON[a.cells[-1]] = True  # the name filled its cell to the edge
+    b = _table(xs, [["", label_below, "数量：1个\n名称：北流陶瓷电商孵化基地"]], 72, 2)
+    return merge_tables(a, b, cut=True)
+
+
+def test_a_sibling_label_below_the_break_starts_a_new_row():
+    # the label below begins as the one above (建设或引入的…): a new row of the group, though text ran to the edge
+    m = _fill_in("建设或引入的其他中小企业公共服务示范平台名称及数量")
+    assert m.n_rows == 3
+    assert m.at(1, 2).text.endswith("北流分中心") and SPLIT_NOTE not in m.at(1, 2).notes
+    assert m.at(2, 2).text.endswith("孵化基地")
+
+
+def test_sibling_prefix_boundaries():
+    # SIBLING_PREFIX = 4: four characters alike ('建设或引') make siblings; three ('建设或') do not, and a label's
+    # tail below ('及数量（需…）') goes on in the row above, doubted
+    assert _fill_in("建设或引进的其他平台").n_rows == 3
+    assert _fill_in("建设或新增的其他平台").n_rows == 2
+    m = _fill_in("（按认定文件填写）")
+    assert m.n_rows == 2 and SPLIT_NOTE in m.at(1, 2).notes

@@ -239,12 +239,27 @@ def _cut_row_evidence(pairs: list[tuple[Cell, Cell]], absorbed: dict[int, Cell],
     weak = bool(pairs) and (any(RUNS_ON.get(c, False) for c, _ in both)  # text above ran on into the next page
                             or (len(pairs) == 1 and pairs[0][0].text.count("\n") >= 2))  # a box goes on
     # a row number of its own below (序号 1, 2 …, other than the one above): a new row, never the rest of one
-    new_row = bool(pairs) and bool(_ROW_NUMBER.match(pairs[0][0].text)) and bool(
+    new_row = bool(pairs) and (bool(_ROW_NUMBER.match(pairs[0][0].text)) and bool(
         _ROW_NUMBER.match(pairs[0][1].text)) and pairs[0][0].text.strip() != pairs[0][1].text.strip()
+        or _siblings(pairs[0][0].text, pairs[0][1].text))
     # two complete values of the same kind stacked in one column (79.36 above, 59.38 below; 2022年12月 above,
     # 2024年10月 below): a value is never continued by another whole value, so these are two rows
     stacked = any(_two_values(c.text, d.text) for c, d in both)
     return _CutRow(below_only_under_text, bool(label_join), strong, weak and not stacked, new_row)
+
+
+SIBLING_PREFIX = 4
+"""Characters two label cells must begin with alike to be sibling rows' labels (:func:`_siblings`): the forms'
+rows of one group share their opening words (建设或引入的国家级 / 省级 / 其他…; 与主导产业相关的国家级 / 省级…);
+three would take 集群规上 and 集群中小 for siblings only by luck of the group."""
+
+
+def _siblings(above: str, below: str) -> bool:
+    """The label cell below starts as the one above does (:data:`SIBLING_PREFIX` characters, whitespace
+    ignored), and is no copy of it: the label of a new row of the same group, not the rest of the label above
+    (a label cut by the page break goes on with its tail, it does not begin again)."""
+    a, b = re.sub(r"\s+", "", above), re.sub(r"\s+", "", below)
+    return len(a) >= SIBLING_PREFIX and a[:SIBLING_PREFIX] == b[:SIBLING_PREFIX] and a != b
 
 
 def _join_cut_row(pairs: list[tuple[Cell, Cell]], above: list[Cell], last: int, absorbed: dict[int, Cell],
