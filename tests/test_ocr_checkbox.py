@@ -205,3 +205,17 @@ def test_orphan_marks_are_not_looked_for_outside_tables():
     marks = checkbox.add_orphans([-1] * 3, [r for _, r in lines], [ink for ink, _ in lines], [0] * 3,
                                  [(0, H)] * 3, H, [[] for _ in lines])
     assert marks == [[], [], []]
+
+
+@pytest.mark.parametrize("box_x,orphan", [(24.0, False), (32.0, False), (34.0, True)])
+def test_a_mark_the_recogniser_read_beside_the_glyph_is_no_orphan(box_x, orphan):
+    # nm-amc at 150 dpi: '□' read 6 px beyond its 12 px glyph was taken for a second, ticked mark before an empty
+    # option. READ_MARK_NEAR = 0.5 text heights (14 px): the read '□' at 24 or 32 is that glyph (its right edge
+    # is at 19), at 34 it is not
+    ink = np.zeros((H, 200), np.uint8)
+    cv2.line(ink, (6, 14), (10, 22), 255, 2)
+    cv2.line(ink, (10, 22), (18, 4), 255, 2)
+    cv2.rectangle(ink, (26, 4), (50, 24), 255, 2)
+    cv2.line(ink, (26, 14), (50, 14), 255, 2)
+    marks = checkbox.orphan_marks(rec("□是", [box_x, 38.0]), 0.0, ink, 0, H, [], 0, H)
+    assert bool(marks) is orphan

@@ -187,6 +187,13 @@ def tick_marks(rec: RecLine, crop_x0: float, ink: np.ndarray, ink_x0: int, text_
     return out
 
 
+READ_MARK_NEAR = 0.5
+"""Text heights: a box or tick character the recogniser read this close to a glyph is that glyph (no orphan).
+A character's x is where the recogniser's path peaks, within one CTC step (8 input pixels, ~0.4 text heights
+at this crop height) of its middle: a '□' 12 px wide read 6 px beyond its right edge (nm-amc, 150 dpi) was
+taken for a second, ticked mark before '是' and '否' that the applicant had left empty."""
+
+
 def orphan_marks(rec: RecLine, crop_x0: float, ink: np.ndarray, ink_x0: int, text_h: float, marks: list[Mark],
                  y0: float, y1: float) -> list[Mark]:
     """Marks the recogniser dropped and the box search missed (a tick, or a box glued to its neighbour by
@@ -197,6 +204,7 @@ def orphan_marks(rec: RecLine, crop_x0: float, ink: np.ndarray, ink_x0: int, tex
         return []
     glyphs = glyph_spans(ink, text_h)
     chars = [crop_x0 + x for x in rec.xs]
+    marks_read = [crop_x0 + x for ch, x in zip(rec.text, rec.xs) if ch in MARK_CHARS]
     out: list[Mark] = []
     for k, (a, b) in enumerate(glyphs):
         w = b - a
@@ -212,6 +220,8 @@ def orphan_marks(rec: RecLine, crop_x0: float, ink: np.ndarray, ink_x0: int, tex
         px0, px1 = ink_x0 + a, ink_x0 + b
         if any(px0 - 0.15 * text_h <= x <= px1 + 0.15 * text_h for x in chars):
             continue  # (a character's position is where the recogniser's path peaks: near its middle)
+        if any(px0 - READ_MARK_NEAR * text_h <= x <= px1 + READ_MARK_NEAR * text_h for x in marks_read):
+            continue  # the recogniser read a box or a tick for it: no orphan (confirm / tick_marks decide it)
         if any(m.x0 < px1 and px0 < m.x1 for m in marks):
             continue
         sub = ink[rows[0]:rows[-1] + 1, a:b] > 0
