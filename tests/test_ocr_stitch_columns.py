@@ -208,3 +208,19 @@ def test_sibling_prefix_boundaries():
     assert _fill_in("建设或新增的其他平台").n_rows == 2
     m = _fill_in("（按认定文件填写）")
     assert m.n_rows == 2 and SPLIT_NOTE in m.at(1, 2).notes
+
+
+def test_a_full_width_heading_below_a_one_row_table_is_a_new_row():
+    # prov-cluster 四: '集群促进组织名称 | 株洲市…协会' ends page 10; page 11 starts with the full-width heading row
+    # '4.1 基本情况'. The heading spans both cells above; the filler paired with the value cell is no cell seen
+    # empty, so the 'header row cut' rule must not join them (the section 4.1 was lost)
+    a = _table([0, 120, 420], [["集群促进组织名称", "株洲市轨道交通装备产业协会"]], 760, 1)
+    b = _table([0, 420], [["4.1 基本情况"], ["株洲市轨道交通装备产业协会于2019年登记成立"]], 72, 2)
+    m = merge_tables(a, b, cut=True)
+    assert m.n_rows == 3
+    assert m.at(0, 0).text == "集群促进组织名称" and m.at(1, 0).text == "4.1 基本情况"
+    assert all(not c.notes for c in m.cells)
+    # a header row really cut (its cells seen empty below) is still joined
+    b2 = _table([0, 120, 420], [["（单位）", ""], ["产值", "1.1"]], 72, 2)
+    m2 = merge_tables(a, b2, cut=True)
+    assert m2.n_rows == 2 and m2.at(0, 0).text.endswith("（单位）")

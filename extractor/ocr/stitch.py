@@ -235,7 +235,9 @@ def _cut_row_evidence(pairs: list[tuple[Cell, Cell]], absorbed: dict[int, Cell],
         (not pairs[0][1].text.strip() and bool(pairs[0][0].text.strip()))  # the row's label cell empty below
         or bool(_GOES_ON.match(pairs[0][1].text))  # the label goes on: （注：…） （需…）
         or (_depth(pairs[0][0].text) > 0 and _closes(pairs[0][1].text))  # '（跨' above, '…情况）' below
-        or (last <= 2 and any(c.text.strip() and not d.text.strip() for c, d in pairs)))  # a header row cut
+        # a header row cut: a cell with text above, an empty cell below (a filler made for a cell below that spans
+        # several above is no cell seen empty: a full-width heading row below a one-row table is a new row)
+        or (last <= 2 and any(c.text.strip() and not d.text.strip() and d.bbox is not None for c, d in pairs)))
     weak = bool(pairs) and (any(RUNS_ON.get(c, False) for c, _ in both)  # text above ran on into the next page
                             or (len(pairs) == 1 and pairs[0][0].text.count("\n") >= 2))  # a box goes on
     # a row number of its own below (序号 1, 2 …, other than the one above): a new row, never the rest of one
