@@ -214,3 +214,19 @@ def test_a_lost_decimal_point_is_offered_for_review_on_recognised_text(raw, vtyp
 def test_no_lost_point_reading_when_it_is_not_the_one_reading(raw):
     p = parse(raw, "number", "亿元", salvage=True)
     assert p.value is None and p.reasons
+
+
+# ---------------------------------------------------------------- a page reference's 1 misread (issue 9)
+@pytest.mark.parametrize("raw,value", [
+    ("P2]", "P21"), ("Pl5", "P15"), ("P40至P4I", "P40至P41"), ("第2l页", "第21页"), ("P2|-P23", "P21-P23"),
+])
+def test_a_lookalike_of_1_in_a_recognised_page_reference_is_1_for_review(raw, value):
+    p = parse(raw, "pages", None, salvage=True)
+    assert p.value == value and p.penalty <= 0.6 and p.reasons
+    assert parse(raw, "pages", None).value == raw  # typed text stays as typed
+
+
+@pytest.mark.parametrize("raw", ["P21", "见附件", "I类", "P2]a"])
+def test_a_page_reference_without_a_lookalike_beside_digits_is_unchanged(raw):
+    p = parse(raw, "pages", None, salvage=True)
+    assert p.value == raw and not p.reasons

@@ -49,6 +49,8 @@ def parse(raw: str, vtype: str, unit: str | None = None, salvage: bool = False) 
         return Parsed(missing=True)
     if t.lower().rstrip("。.") in EMPTY_TOKENS:
         return Parsed(empty=True, unit=unit)
+    if vtype == "pages" and salvage:
+        return _recognised_pages(trim_lines(visible(raw)), unit)
     if vtype in ("text", "narrative", "pages"):
         # text is kept as typed (full-width brackets stay), only trimmed line by line
         return Parsed(value=trim_lines(visible(raw)), unit=unit)
@@ -63,6 +65,22 @@ def parse(raw: str, vtype: str, unit: str | None = None, salvage: bool = False) 
 
 def _text(t: str, unit: str | None) -> Parsed:
     return Parsed(value=t, unit=unit)
+
+
+# a stroke the recogniser reads for the digit 1 in a page number: ']' '|' 'l' 'I' after a digit or the P of P21
+_ONE_LOOKALIKE = re.compile(r"(?<=[\dPp])[\]|lI](?=$|[\d\s\-—–~～至页、,，;；])")
+MISREAD_ONE = 0.6  # confidence factor of a page reference with a lookalike read as 1: always ``review``
+
+
+def _recognised_pages(t: str, unit: str | None) -> Parsed:
+    """A page reference (佐证页码: ``P21``, ``P40-P47``) read by OCR: a ']' '|' 'l' or 'I' right after a digit or
+    the P, before a digit, a separator or the end, is the digit 1 the recogniser misread (``P2]`` → ``P21``),
+    offered for review (:data:`MISREAD_ONE`)."""
+    fixed = _ONE_LOOKALIKE.sub("1", t)
+    p = Parsed(value=fixed, unit=unit)
+    if fixed != t:
+        p.doubt(f"page number read as {t!r}: taken as {fixed!r} (1 misread)", MISREAD_ONE)
+    return p
 
 
 # The number at the start of a cell: sign, integer digits with any spaces/commas between them, fraction.
