@@ -209,7 +209,7 @@ def test_a_lost_decimal_point_is_offered_for_review_on_recognised_text(raw, vtyp
     "12,3456",  # four
     "1,20,5",  # what precedes the last separator is no thousands grouping
     "1 60 5",
-    "0.123 456",  # a fraction already
+    "1,2.3 4",  # a comma and a point: neither reading is the one
 ])
 def test_no_lost_point_reading_when_it_is_not_the_one_reading(raw):
     p = parse(raw, "number", "亿元", salvage=True)
@@ -230,3 +230,15 @@ def test_a_lookalike_of_1_in_a_recognised_page_reference_is_1_for_review(raw, va
 def test_a_page_reference_without_a_lookalike_beside_digits_is_unchanged(raw):
     p = parse(raw, "pages", None, salvage=True)
     assert p.value == raw and not p.reasons
+
+
+@pytest.mark.parametrize("raw,vtype,value", [
+    ("2.6 9%", "percent", 2.69), ("14.3 9", "number", 14.39),  # a space in the fraction
+    ("3 6.86", "number", 36.86), ("6 7.2 9", "number", 67.29),  # in the integer part, with a point there
+    ("0.123 456", "number", 0.123456),
+])
+def test_spaces_in_a_recognised_number_with_a_point_are_dropped_for_review(raw, vtype, value):
+    p = parse(raw, vtype, "亿元" if vtype == "number" else None, salvage=True)
+    assert p.value == pytest.approx(value) and p.penalty <= 0.3
+    assert any("the spaces dropped" in r for r in p.reasons)
+    assert parse(raw, vtype, "亿元" if vtype == "number" else None).value is None  # typed: not ours to guess

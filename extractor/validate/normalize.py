@@ -133,6 +133,19 @@ def lost_point(t: str) -> str | None:
     return m.group(1) + head + "." + tail + t[m.end():]
 
 
+def stray_spaces(t: str) -> str | None:
+    """The number ``t`` makes without the spaces between its digits, when it has a decimal point and no comma
+    (``2.6 9%`` → ``2.69%``, ``3 6.86`` → ``36.86``, ``6 7.2 9`` → ``67.29``), or ``None``.
+
+    With a decimal point there, a space is no lost point; a space in the fraction is no thousands group, and
+    one in the integer part was not (:func:`digit_groups_doubt` found no groups of three): the recogniser
+    spaced out letter-spaced or noisy digits. Used on recognised pages only; the value stays ``review``."""
+    m = _HEAD.match(t)
+    if not m or not m.group(4) or "," in m.group(3) + m.group(4):
+        return None
+    return m.group(1) + m.group(3).replace(" ", "") + m.group(4).replace(" ", "") + t[m.end():]
+
+
 # One number token: sign, digits with thousands commas, fraction, percent sign.
 _NUM_TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?")
 _WRAPPED_PART = re.compile(r"[+-]?[\d.,]+%?")
@@ -178,11 +191,12 @@ def _number_core(t: str, unit: str | None, vtype: str, salvage: bool = False) ->
     t0 = t.replace("％", "%").replace("，", ",")
     why = digit_groups_doubt(t0)
     if why:
-        lost = lost_point(t0) if salvage else None
-        if lost is not None:  # recognised text: the one reading that makes a number, offered for review
-            q = _number_core(lost, unit, vtype)
+        # recognised text: the one reading that makes a number, offered for review
+        for reading, how in ((lost_point(t0), "the last separator taken for the decimal point"),
+                             (stray_spaces(t0), "the spaces dropped")) if salvage else ():
+            q = _number_core(reading, unit, vtype) if reading is not None else Parsed()
             if q.value is not None:
-                q.doubt(f"{why}: read as {lost!r}, the last separator taken for the decimal point", UNSURE_NUMBER)
+                q.doubt(f"{why}: read as {reading!r}, {how}", UNSURE_NUMBER)
                 return q
         # the digits are there but we cannot tell which number they make: no value, the raw text is kept
         p.doubt(why, UNSURE_NUMBER)
