@@ -206,6 +206,9 @@ def test_sibling_prefix_boundaries():
     # tail below ('及数量（需…）') goes on in the row above, doubted
     assert _fill_in("建设或引进的其他平台").n_rows == 3
     assert _fill_in("建设或新增的其他平台").n_rows == 2
+    # or ending alike (gx-sme 三: '省级…创新平台名称及数量' above, '其他平台名称及数量' below): four, not three
+    assert _fill_in("其他平台示范平台名称及数量").n_rows == 3
+    assert _fill_in("其他平台示范平台名称和数量").n_rows == 2
     m = _fill_in("（按认定文件填写）")
     assert m.n_rows == 2 and SPLIT_NOTE in m.at(1, 2).notes
 

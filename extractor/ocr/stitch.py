@@ -251,17 +251,19 @@ def _cut_row_evidence(pairs: list[tuple[Cell, Cell]], absorbed: dict[int, Cell],
 
 
 SIBLING_PREFIX = 4
-"""Characters two label cells must begin with alike to be sibling rows' labels (:func:`_siblings`): the forms'
-rows of one group share their opening words (建设或引入的国家级 / 省级 / 其他…; 与主导产业相关的国家级 / 省级…);
-three would take 集群规上 and 集群中小 for siblings only by luck of the group."""
+"""Characters two label cells must begin or end with alike to be sibling rows' labels (:func:`_siblings`): the
+forms' rows of one group share their opening or closing words (建设或引入的国家级 / 省级 / 其他…; …平台名称及数量
+/ 其他平台名称及数量); three would take 集群规上 and 集群中小 for siblings only by luck of the group."""
 
 
 def _siblings(above: str, below: str) -> bool:
-    """The label cell below starts as the one above does (:data:`SIBLING_PREFIX` characters, whitespace
-    ignored), and is no copy of it: the label of a new row of the same group, not the rest of the label above
-    (a label cut by the page break goes on with its tail, it does not begin again)."""
+    """The label cell below starts as the one above does, or ends as it does (:data:`SIBLING_PREFIX` characters,
+    whitespace ignored), and is no copy of it: the label of a new row of the same group, not the rest of the
+    label above (a label cut by the page break goes on with its tail: it neither begins again nor ends the way
+    the part above already ended)."""
     a, b = re.sub(r"\s+", "", above), re.sub(r"\s+", "", below)
-    return len(a) >= SIBLING_PREFIX and a[:SIBLING_PREFIX] == b[:SIBLING_PREFIX] and a != b
+    n = SIBLING_PREFIX
+    return len(a) >= n and len(b) >= n and a != b and (a[:n] == b[:n] or a[-n:] == b[-n:])
 
 
 def _join_cut_row(pairs: list[tuple[Cell, Cell]], above: list[Cell], last: int, absorbed: dict[int, Cell],
