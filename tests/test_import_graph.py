@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("scan loader, loader dispatch", ["loaders.scan", "loaders"]),
     ("identify", ["identify"]),
     ("map", ["layouts"]),
-    ("normalize", ["validate.normalize"]),
+    ("normalize", ["validate.grammar", "validate.recognised", "validate.normalize"]),
     ("validate", ["validate.calibration", "validate.narratives", "validate"]),
     ("emit", ["emit", "schemas", "review"]),
     ("api", ["api"]),

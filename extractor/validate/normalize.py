@@ -13,16 +13,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..maps import bundled_vocabulary
 from ..text import BOXES, CHECKED, canon, clean, is_blank, trim_lines, visible  # noqa: F401 - is_blank re-exported
+from .grammar import (EMPTY_TOKENS, NUMBER, NUMBER_HEAD, UNIT_ALT, UNITS, UNSURE_NUMBER,  # noqa: F401 - re-exported
+                      digit_groups_doubt)
+from .recognised import MISREAD_ONE, SALVAGED, lost_point, one_misread, salvage_number, stray_spaces
 
-_VOCAB = bundled_vocabulary()  # table_maps/vocabulary.yaml: unit words, empty tokens
-EMPTY_TOKENS = {t.lower() for t in _VOCAB.empty_tokens}
-
-# unit -> (dimension, factor to the dimension's base)
-UNITS: dict[str, tuple[str, float]] = _VOCAB.unit_table()
-_UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
-NUMBER = re.compile(rf"^([+-]?)(\d{{1,3}}(?:,\d{{3}})+|\d+)?(\.\d+)?\s*({_UNIT_ALT})?$")
 
 
 @dataclass
@@ -49,8 +44,11 @@ def parse(raw: str, vtype: str, unit: str | None = None, salvage: bool = False) 
         return Parsed(missing=True)
     if t.lower().rstrip("。.") in EMPTY_TOKENS:
         return Parsed(empty=True, unit=unit)
-    if vtype == "pages" and salvage:
-        return _recognised_pages(trim_lines(visible(raw)), unit)
+    if vtype == "pages" and salvage and one_misread(trim_lines(visible(raw))):
+        fixed, why = one_misread(trim_lines(visible(raw)))
+        p = Parsed(value=fixed, unit=unit)
+        p.doubt(why, MISREAD_ONE)
+        return p
     if vtype in ("text", "narrative", "pages"):
         # text is kept as typed (full-width brackets stay), only trimmed line by line
         return Parsed(value=trim_lines(visible(raw)), unit=unit)
@@ -67,141 +65,13 @@ def _text(t: str, unit: str | None) -> Parsed:
     return Parsed(value=t, unit=unit)
 
 
-# a stroke the recogniser reads for the digit 1 in a page number: ']' '|' 'l' 'I' after a digit or the P of P21
-_ONE_LOOKALIKE = re.compile(r"(?<=[\dPp])[\]|lI](?=$|[\d\s\-—–~～至页、,，;；])")
-MISREAD_ONE = 0.6  # confidence factor of a page reference with a lookalike read as 1: always ``review``
-
-
-def _recognised_pages(t: str, unit: str | None) -> Parsed:
-    """A page reference (佐证页码: ``P21``, ``P40-P47``) read by OCR: a ']' '|' 'l' or 'I' right after a digit or
-    the P, before a digit, a separator or the end, is the digit 1 the recogniser misread (``P2]`` → ``P21``),
-    offered for review (:data:`MISREAD_ONE`)."""
-    fixed = _ONE_LOOKALIKE.sub("1", t)
-    p = Parsed(value=fixed, unit=unit)
-    if fixed != t:
-        p.doubt(f"page number read as {t!r}: taken as {fixed!r} (1 misread)", MISREAD_ONE)
-    return p
-
-
-# The number at the start of a cell: sign, integer digits with any spaces/commas between them, fraction.
-_HEAD = re.compile(r"^([+-]?)(\s*)(\d(?:[ ,]+\d|\d)*)(\.\d+(?:[ ,]+\d+)*)?")
-# Digit groups are thousands groups only: 1-3 digits (no leading 0), then groups of exactly three, one separator.
-_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+$|^[1-9]\d{0,2}(?: \d{3})+$")
-UNSURE_NUMBER = 0.3  # confidence factor of a number whose digit groups are not thousands groups
-
-
-def digit_groups_doubt(t: str) -> str | None:
-    """Why the digits of the number ``t`` are not sure, or ``None``.
-
-    One grammar for every source (Word, PDF, OCR): digits may be separated by spaces or commas only as
-    thousands groups of three (``1 204.50``, ``1,204.50``, ``83,671``); ``1 60`` (a lost decimal point?),
-    ``0 19``, ``1,20``, ``12,3456``, ``18.457,76`` or groups in the fraction are not a number we are sure of.
-    ``t`` is cleaned text (NFKC: full-width digits and comma are ASCII already)."""
-    m = _HEAD.match(t)
-    if not m:
-        return None
-    intpart, frac = m.group(3), m.group(4) or ""
-    if re.search(r"[ ,]", intpart) and not _GROUPED.match(intpart):
-        return f"digits separated where no thousands group ends: {t!r} (decimal point lost?)"
-    if re.search(r"[ ,]", frac):
-        return f"digits separated after the decimal point: {t!r}"
-    return None
-
-
-POINT_DIGITS = 2
-"""At most this many digits after the last separator for it to be read as a lost decimal point
-(:func:`lost_point`): the forms ask for amounts and rates to two decimals (亿元, %); three digits after it make a
-thousands group."""
-
-
-def lost_point(t: str) -> str | None:
-    """The number ``t`` (digit groups doubted by :func:`digit_groups_doubt`) makes when its last separator is a
-    decimal point the recogniser read as ',' or lost to a space, or ``None``.
-
-    Only when that is the one reading: no fraction yet, 1–:data:`POINT_DIGITS` digits after the last separator,
-    and what precedes it plain digits or thousands groups (``13,252,77`` → ``13,252.77``; ``3,68`` → ``3.68``;
-    ``1 60`` → ``1.60``; ``12,3456``, ``1,20,5`` or ``1 60 5`` give ``None``). Used on recognised pages only,
-    and the value stays ``review``: a comma for a point is what the recogniser makes of a low-quality scan,
-    a typist's ``1,20`` is not ours to guess."""
-    m = _HEAD.match(t)
-    split = re.fullmatch(r"(.*\d)[ ,]+(\d+)", m.group(3)) if m and not m.group(4) else None
-    if split is None:
-        return None
-    head, tail = split.groups()
-    if len(tail) > POINT_DIGITS or not (head.isdigit() or _GROUPED.match(head)):
-        return None
-    return m.group(1) + head + "." + tail + t[m.end():]
-
-
-def stray_spaces(t: str) -> str | None:
-    """The number ``t`` makes without the spaces between its digits, when it has a decimal point and no comma
-    (``2.6 9%`` → ``2.69%``, ``3 6.86`` → ``36.86``, ``6 7.2 9`` → ``67.29``), or ``None``.
-
-    With a decimal point there, a space is no lost point; a space in the fraction is no thousands group, and
-    one in the integer part was not (:func:`digit_groups_doubt` found no groups of three): the recogniser
-    spaced out letter-spaced or noisy digits. Used on recognised pages only; the value stays ``review``."""
-    m = _HEAD.match(t)
-    if not m or not m.group(4) or "," in m.group(3) + m.group(4):
-        return None
-    return m.group(1) + m.group(3).replace(" ", "") + m.group(4).replace(" ", "") + t[m.end():]
-
-
-# One number token: sign, digits with thousands commas, fraction, percent sign.
-_NUM_TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?")
-_WRAPPED_PART = re.compile(r"[+-]?[\d.,]+%?")
-SALVAGE_NOISE = 4
-"""At most this many other characters (not digits, not a unit word) around the one number of a cell for that
-number to be offered for review: the stray marks a seal, a speck or a neighbouring column leave in a scanned
-cell (measured on the generated scans: 1–4 characters, e.g. ``际\\n3.18``, ``来 10.73华 耳``); more is a sentence."""
-WRAP_MIN = 3  # characters: a column too narrow for three is no column a number wraps in ('4' / '1' is two values)
-SALVAGED = 0.3  # confidence factor of a number read out of a cell holding more than it: always ``review``
-
-
-def salvage_number(t: str) -> tuple[str, str] | None:
-    """The number a cell that is not a number most likely holds, offered for review, with the reason; or ``None``.
-
-    Two readings only, both of what OCR makes of a number cell:
-
-    * a number wrapped over lines of a narrow column — every line digits, no line shorter than the last or than
-      :data:`WRAP_MIN` (a line wraps only when full), no leading zero made by the joining (``107.4`` / ``8`` → ``107.48``);
-    * one number among at most :data:`SALVAGE_NOISE` stray characters that are no digits and no unit word
-      (``际`` / ``3.18`` → ``3.18``; ``1.56%上`` → ``1.56%``).
-
-    Two numbers (``4`` / ``210``), digits in the noise or a unit word beside the number give ``None``: which
-    number is meant is not ours to guess. The caller still flags the value (:data:`SALVAGED`)."""
-    lines = [x.strip() for x in t.splitlines() if x.strip()]
-    if len(lines) > 1 and all(_WRAPPED_PART.fullmatch(x) for x in lines):
-        joined = "".join(lines)
-        # a line wraps only when full: no earlier line shorter than the last; no leading zero made by joining
-        full = all(len(x) >= max(WRAP_MIN, len(lines[-1])) for x in lines[:-1])
-        if full and joined.count(".") <= 1 and not re.match(r"[+-]?0\d", joined):
-            return joined, f"a number broken over {len(lines)} lines, read joined: {t!r}"
-        return None
-    tokens = _NUM_TOKEN.findall(t)
-    if len(tokens) != 1:
-        return None
-    rest = re.sub(r"\s+", "", t.replace(tokens[0], "", 1))
-    if not rest or len(rest) > SALVAGE_NOISE or re.search(r"\d", rest) or re.search(_UNIT_ALT, rest):
-        return None
-    return tokens[0], f"text around the number ignored: {rest!r} (in {t!r})"
-
-
 def _number_core(t: str, unit: str | None, vtype: str, salvage: bool = False) -> Parsed:
     p = Parsed(unit=unit)
     t0 = t.replace("％", "%").replace("，", ",")
     why = digit_groups_doubt(t0)
     if why:
-        # recognised text: the one reading that makes a number, offered for review
-        for reading, how in ((lost_point(t0), "the last separator taken for the decimal point"),
-                             (stray_spaces(t0), "the spaces dropped")) if salvage else ():
-            q = _number_core(reading, unit, vtype) if reading is not None else Parsed()
-            if q.value is not None:
-                q.doubt(f"{why}: read as {reading!r}, {how}", UNSURE_NUMBER)
-                return q
-        # the digits are there but we cannot tell which number they make: no value, the raw text is kept
-        p.doubt(why, UNSURE_NUMBER)
-        return p
-    m0 = _HEAD.match(t0)
+        return _doubted_digits(t0, why, unit, vtype, salvage)
+    m0 = NUMBER_HEAD.match(t0)
     if m0:  # thousands separators of the leading number dropped (checked above)
         t0 = m0.group(1) + m0.group(3).replace(",", "").replace(" ", "") + (m0.group(4) or "") + t0[m0.end():]
     s = t0.replace(" ", "")
@@ -211,7 +81,7 @@ def _number_core(t: str, unit: str | None, vtype: str, salvage: bool = False) ->
     if not m or (m.group(2) is None and m.group(3) is None):
         # repair: a number followed by a trailing note, e.g. "12（估算）"
         # only a bracketed note may follow the number: "12（估算）"; anything else is not a number
-        m2 = re.match(rf"^([+-]?\d[\d,]*(?:\.\d+)?)\s*({_UNIT_ALT})?([（(].*)$", s)
+        m2 = re.match(rf"^([+-]?\d[\d,]*(?:\.\d+)?)\s*({UNIT_ALT})?([（(].*)$", s)
         if not m2:
             return _salvaged(t, t0, unit, vtype) if salvage else Parsed(unit=unit, invalid=True,
                                                                          reasons=[f"not a number: {t!r}"])
@@ -249,6 +119,21 @@ def _number_core(t: str, unit: str | None, vtype: str, salvage: bool = False) ->
         p.value = round(num, 10)
     if vtype == "percent" and p.value is not None and not (-100.0 <= float(p.value) <= 1000.0):
         p.doubt(f"implausible percentage {p.value}", 0.5)
+    return p
+
+
+def _doubted_digits(t0: str, why: str, unit: str | None, vtype: str, salvage: bool) -> Parsed:
+    """A number whose digit groups are doubted (``why``, :func:`digit_groups_doubt`): on recognised text the one
+    reading that makes a number (:func:`lost_point`, :func:`stray_spaces`), offered for review; otherwise no
+    value — the digits are there but we cannot tell which number they make — with the raw text kept."""
+    for reading, how in ((lost_point(t0), "the last separator taken for the decimal point"),
+                         (stray_spaces(t0), "the spaces dropped")) if salvage else ():
+        q = _number_core(reading, unit, vtype) if reading is not None else Parsed()
+        if q.value is not None:
+            q.doubt(f"{why}: read as {reading!r}, {how}", UNSURE_NUMBER)
+            return q
+    p = Parsed(unit=unit)
+    p.doubt(why, UNSURE_NUMBER)
     return p
 
 
