@@ -24,7 +24,7 @@ def one_misread(t: str) -> tuple[str, str] | None:
 
 POINT_DIGITS = 2
 """At most this many digits after the last separator for it to be read as a lost decimal point
-(:func:`lost_point`): the forms ask for amounts and rates to two decimals (亿元, %); three digits after it make a
+(:func:`lost_point`): the forms ask for amounts and rates to two decimals; three digits after it make a
 thousands group."""
 
 
