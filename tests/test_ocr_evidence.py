@@ -3,6 +3,7 @@ synthetic recogniser output and ink, without the engine."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from extractor.ocr.cell_text import BARE_PERIOD as _BARE_PERIOD
 from extractor.ocr.cell_text import fix_dashes
@@ -226,3 +227,25 @@ def test_a_point_read_twice_between_digits_is_one_point():
     assert fix_dashes("2024,.05—\n2027.09") == "2024.05—\n2027.09"
     assert fix_dashes("3.,5") == "3.5"
     assert fix_dashes("1,234.5") == "1,234.5" and fix_dashes("是,.否") == "是,.否"  # only between digits
+
+
+# ---------------------------------------------------------------- look-alikes of the other script (issue 9)
+from extractor.ocr.evidence import LOOKALIKE_PROB, cross_script  # noqa: E402
+
+
+@pytest.mark.parametrize("text,want", [
+    ("荷塘I业集中区", "荷塘工业集中区"),  # Latin I between ideographs
+    ("轨道工程机械、IGB丁模块", "轨道工程机械、IGBT模块"),  # 丁 between Latin capitals
+    ("5G丁8", "5GT8"), ("IGB丁", "IGBT"),  # at the line's end too
+])
+def test_a_look_alike_of_the_other_script_is_put_right_for_review(text, want):
+    r = cross_script(RecLine(text, [0.99] * len(text), [10.0 * i for i in range(len(text))]))
+    assert r.text == want
+    assert min(r.probs) == LOOKALIKE_PROB  # the value is reviewed
+    assert [p for ch, p in zip(r.text, r.probs) if p < 0.99] == [LOOKALIKE_PROB]
+
+
+@pytest.mark.parametrize("text", ["IGBT模块", "I类", "第I", "丁香", "3丁二烯", "市丁家", "ABC"])
+def test_a_character_with_a_neighbour_of_its_own_script_or_none_stays(text):
+    r = RecLine(text, [0.99] * len(text), [10.0 * i for i in range(len(text))])
+    assert cross_script(r) is r
