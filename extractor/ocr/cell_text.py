@@ -155,3 +155,33 @@ def starts_item(line: str) -> bool:
 
 def _latin_edge(a: str, b: str) -> bool:
     return bool(a) and bool(b) and a[-1].isascii() and b[0].isascii()
+
+
+# characters of one script the recogniser reads for a look-alike of the other, decided by the neighbours in the
+# cell's joined text (a line is read in pieces, so a piece's own ends say nothing): a Latin 'I' between two
+# ideographs is 工 (荷塘I业 → 荷塘工业); an ideograph 丁 right after a Latin capital ends that Latin word, it is
+# 'T' (IGB丁模块 → IGBT模块). Never at the text's start, nor beside other scripts.
+TO_IDEOGRAPH = {"I": "工"}
+TO_LATIN = {"丁": "T"}
+LOOKALIKE_PROB = 0.6
+"""A cell with a look-alike put right is read with at most this probability (below ``assemble.CHAR_OK``: the value
+is reviewed, the character is ours, not the recogniser's)."""
+
+
+def cross_script(text: str) -> tuple[str, int]:
+    """``text`` with each look-alike of the other script put right (:data:`TO_IDEOGRAPH` between two
+    ideographs, :data:`TO_LATIN` right after a Latin capital), and how many were."""
+    t = list(text)
+    n = 0
+    for i in range(1, len(t)):
+        a, b = t[i - 1], t[i + 1] if i + 1 < len(t) else ""
+        new = (TO_IDEOGRAPH.get(t[i]) if _cjk_ideograph(a) and _cjk_ideograph(b) else
+               TO_LATIN.get(t[i]) if a.isascii() and a.isupper() else None)
+        if new:
+            t[i] = new
+            n += 1
+    return "".join(t), n
+
+
+def _cjk_ideograph(ch: str) -> bool:
+    return len(ch) == 1 and "\u4e00" <= ch <= "\u9fff"

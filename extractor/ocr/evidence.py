@@ -170,30 +170,3 @@ def spaced_digits(r: RecLine, band: np.ndarray, text_h: float) -> RecLine:
         probs[i + 1] = min(probs[i + 1], SPACE_PROB)
     return RecLine("".join(t[i] for i in keep), [probs[i] for i in keep], [r.xs[i] for i in keep], r.gap)
 
-
-# characters of one script the recogniser reads for a look-alike of the other, decided by the neighbours: a Latin
-# 'I' between two ideographs is 工 (荷塘I业 → 荷塘工业); an ideograph 丁 right after a Latin capital ends that
-# Latin word, it is 'T' (IGB丁模块 → IGBT模块). Never at the line's start, nor beside other scripts.
-TO_IDEOGRAPH = {"I": "工"}
-TO_LATIN = {"丁": "T"}
-LOOKALIKE_PROB = 0.6  # the character put right is read with at most this probability: the value is reviewed
-
-
-def _ideograph(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
-
-
-def cross_script(r: RecLine) -> RecLine:
-    """``r`` with each look-alike of the other script put right: :data:`TO_IDEOGRAPH` between two ideographs,
-    :data:`TO_LATIN` right after a Latin capital; those characters read with at most :data:`LOOKALIKE_PROB` (the
-    value goes to review: the character is ours, not the recogniser's)."""
-    t, probs = list(r.text), list(r.probs)
-    if len(probs) != len(t):
-        return r
-    for i in range(1, len(t)):
-        a, b = t[i - 1], t[i + 1] if i + 1 < len(t) else ""
-        new = (TO_IDEOGRAPH.get(t[i]) if _ideograph(a) and b and _ideograph(b) else
-               TO_LATIN.get(t[i]) if a.isascii() and a.isupper() else None)
-        if new:
-            t[i], probs[i] = new, min(probs[i], LOOKALIKE_PROB)
-    return r if t == list(r.text) else RecLine("".join(t), probs, list(r.xs), r.gap)

@@ -16,7 +16,7 @@ from . import checkbox, cleanup, dewarp, grid
 from . import lines as L
 from .checkbox import Mark
 from .engines import Engine, RecLine
-from .evidence import cross_script, dropped_dash, slash_or_dash, spaced_digits, unexplained_ink, unread_dot
+from .evidence import dropped_dash, slash_or_dash, spaced_digits, unexplained_ink, unread_dot
 from .grid import Grid
 from .lines import TextLine
 
@@ -345,8 +345,7 @@ def finish_page(prep: Prepared, engine: Engine, keep_image: bool = False) -> Pag
     t3 = time.perf_counter()
     rec = [slash_or_dash(r, lay.ink, ln, lay.text_h) for r, ln in zip(rec, lay.lines)]
     bands = [lay.ink[ln.box[1]:ln.box[3], ln.crop[0]:ln.crop[2]] for ln in lay.lines]
-    rec = [cross_script(spaced_digits(dropped_dash(r, band, lay.text_h), band, lay.text_h))
-           for r, band in zip(rec, bands)]
+    rec = [spaced_digits(dropped_dash(r, band, lay.text_h), band, lay.text_h) for r, band in zip(rec, bands)]
     for k, (ln, r) in enumerate(zip(lay.lines, rec)):
         boxes = checkbox.confirm(marks[k], r, ln.crop[0], lay.text_h, bands[k], ln.crop[0], ln.box[1])
         marks[k] = boxes + checkbox.tick_marks(r, ln.crop[0], bands[k], ln.crop[0], lay.text_h, boxes,
