@@ -198,6 +198,21 @@ def test_a_cell_with_orphan_marks_on_two_lines_holds_options(ticked_lines, found
                                  [(0, H)] * 4, H, [[] for _ in lines])
     assert sum(len(m) for m in marks) == found
     assert all(m.ticked and m.kind == "tick" for ms in marks for m in ms)
+    # only the orphans said the cell holds options (bullets look the same): its marks are doubted, the cell reviewed
+    from extractor.ocr.assemble import MARK_OK, cell_confidence
+
+    assert all(m.confidence == checkbox.ORPHAN_ONLY < MARK_OK for ms in marks for m in ms)
+    if found:
+        conf, notes = cell_confidence([0.99], 0.0, False, min(m.confidence for ms in marks for m in ms))
+        assert conf < 0.9 and any("tick box unclear" in n for n in notes)
+
+
+def test_orphan_marks_of_a_cell_with_a_box_found_keep_their_confidence():
+    lines = [_option_line(True), _option_line(False)]
+    box = [Mark(100, 118, 0, H, False, 1.0, "box")]  # a box found on the second line: an option cell anyway
+    marks = checkbox.add_orphans([3, 3], [r for _, r in lines], [ink for ink, _ in lines], [0, 0], [(0, H)] * 2, H,
+                                 [[], box])
+    assert [m.confidence for m in marks[0]] == [0.9]
 
 
 def test_orphan_marks_are_not_looked_for_outside_tables():

@@ -11,7 +11,7 @@ mark, replacing whatever glyph the recogniser read there (or inserting one where
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -248,6 +248,10 @@ ORPHAN_LINES = 2
 (:func:`orphan_marks`) holds options, though no box was found and no box glyph read in it: a list of options
 ticked with faint ✔ and boxed with □ glued to their first character (a 150 dpi scan) shows no other sign. One
 such line is a speck as often as a mark."""
+ORPHAN_ONLY = 0.85
+"""Confidence (0–1) at most of the marks of a cell that only its orphan marks made an option cell: below the
+assembler's ``MARK_OK`` (0.9), so the cell is ``review``. Bullets the recogniser reads nothing for (◆ ※ ■ at the
+start of each line of a text cell) look like such marks: a fresh user's scans had them become ☑ with status ok."""
 
 
 def add_orphans(cells: list[int], rec: list[RecLine], inks: list[np.ndarray], x0s: list[int],
@@ -258,7 +262,8 @@ def add_orphans(cells: list[int], rec: list[RecLine], inks: list[np.ndarray], x0
     marks), ``rec[k]`` its read, ``inks[k]`` its ink band (rules removed) starting at page x ``x0s[k]`` (the
     crop's left edge, which ``rec[k].xs`` are relative to), ``ys[k]`` its top and bottom (page pixels).
     Option cells: table cells where a mark was found or a box glyph read (not running text, not a plain value),
-    and cells with orphan marks on at least :data:`ORPHAN_LINES` lines."""
+    and cells with orphan marks on at least :data:`ORPHAN_LINES` lines — their marks doubted
+    (:data:`ORPHAN_ONLY`): bullets look the same."""
     orphans = [orphan_marks(r, x0, ink, x0, text_h, ms, y0, y1) if cell >= 0 else []
                for cell, r, ink, x0, (y0, y1), ms in zip(cells, rec, inks, x0s, ys, marks)]
     options = {cell for cell, ms, r in zip(cells, marks, rec)
@@ -267,8 +272,10 @@ def add_orphans(cells: list[int], rec: list[RecLine], inks: list[np.ndarray], x0
     for cell, found in zip(cells, orphans):
         if found:
             count[cell] = count.get(cell, 0) + 1
-    options |= {cell for cell, n in count.items() if n >= ORPHAN_LINES}
-    return [ms + found if cell in options else ms for cell, ms, found in zip(cells, marks, orphans)]
+    only = {cell for cell, n in count.items() if n >= ORPHAN_LINES} - options
+    orphans = [[replace(m, confidence=min(m.confidence, ORPHAN_ONLY)) for m in found] if cell in only else found
+               for cell, found in zip(cells, orphans)]
+    return [ms + found if cell in options | only else ms for cell, ms, found in zip(cells, marks, orphans)]
 
 
 def rewrite(rec: RecLine, crop_x0: float, marks: list[Mark], text_h: float) -> tuple[str, list[float]]:
