@@ -253,3 +253,21 @@ def test_a_cell_with_a_look_alike_put_right_is_reviewed():
     # the pieces of the line were read at 0.99: the cell's text is ours where a look-alike was put right
     conf, notes = cell_confidence([0.99] * 6 + [LOOKALIKE_PROB], 0.0, False, 1.0)
     assert LOOKALIKE_PROB < CHAR_OK and conf < 0.9 and notes
+
+
+# ---------------------------------------------------------------- traditional characters read (issue 9)
+from extractor.ocr.cell_text import TRADITIONAL_PROB, simplified  # noqa: E402
+
+
+@pytest.mark.parametrize("text,want,trad", [
+    ("崔靜", "崔静", "靜"), ("姚\n靜", "姚\n静", "靜"),  # the recogniser's 靜 for 静 (a fresh user's scans, ok)
+    ("後來的發展", "后来的发展", "後來發"),
+    ("乾坤", "乾坤", ""), ("董家塅高科园", "董家塅高科园", ""), ("IGBT", "IGBT", ""),  # nothing to convert
+])
+def test_traditional_characters_read_are_taken_as_simplified(text, want, trad):
+    assert simplified(text) == (want, trad)
+
+
+def test_a_cell_with_traditional_characters_read_is_reviewed():
+    conf, notes = cell_confidence([0.99] * 2 + [TRADITIONAL_PROB], 0.0, False, 1.0)
+    assert TRADITIONAL_PROB < CHAR_OK and conf < 0.9 and notes

@@ -185,3 +185,23 @@ def cross_script(text: str) -> tuple[str, int]:
 
 def _cjk_ideograph(ch: str) -> bool:
     return len(ch) == 1 and "\u4e00" <= ch <= "\u9fff"
+
+
+TRADITIONAL_PROB = 0.6
+"""A cell with traditional characters the recogniser read, taken as simplified, is read with at most this
+probability (below ``assemble.CHAR_OK``: reviewed). The recogniser's dictionary holds both scripts and reads
+静 as 靜 at high probability (崔靜, 姚靜 `ok` on a fresh user's scans); the forms are filled in simplified."""
+
+
+def simplified(text: str) -> tuple[str, str]:
+    """``text`` in simplified characters (MediaWiki's conversion tables through ``zhconv``, phrase-aware: 乾坤
+    stays, 乾隆 stays, 後來 → 后来) and the traditional characters replaced, in order ('' when none)."""
+    if text.isascii():
+        return text, ""
+    from zhconv import convert
+
+    out = convert(text, "zh-hans")
+    if out == text:
+        return text, ""
+    kept = set(out)
+    return out, "".join(dict.fromkeys(ch for ch in text if ch not in kept))
