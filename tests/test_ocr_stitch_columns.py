@@ -227,3 +227,25 @@ def test_a_full_width_heading_below_a_one_row_table_is_a_new_row():
     b2 = _table([0, 120, 420], [["（单位）", ""], ["产值", "1.1"]], 72, 2)
     m2 = merge_tables(a, b2, cut=True)
     assert m2.n_rows == 2 and m2.at(0, 0).text.endswith("（单位）")
+
+
+def test_row_one_below_a_header_that_ends_a_page_is_a_new_row():
+    # prov-cluster （四）拟建项目库: the two header rows end page 15 (序号 … span both; 姓名 | 联系电话 under 项目联系人),
+    # row 1 starts page 16. It was joined into the header (its names ran to their cells' edges) and lost, rows
+    # 2 and 3 moved up to 1 and 2, all ok
+    xs = [0, 30, 150, 250, 300, 360]
+    a = _table(xs, [["序号", "项目名称", "建设地点", "项目联系人", ""], ["", "", "", "姓名", "联系电话"]], 740, 1)
+    for c in a.cells:
+        if c.row == 0 and c.col < 3:
+            c.rowspan = 2
+    a.cells = [c for c in a.cells if c.text or c.row == 0]
+    head = [c for c in a.cells if c.row == 0 and c.col == 3][0]
+    head.colspan = 2
+    a.cells = [c for c in a.cells if not (c.row == 0 and c.col == 4)]
+    for c in a.cells:
+        RUNS_ON[c] = True  # header texts wrap to their cells' edges
+    b = _table(xs, [["1", "车载信号设备配套产业园项目", "株洲市荷塘区", "丁鹏", "17771917731"],
+                    ["2", "轨道工程机械研发及产业化项目", "株洲市天元区", "丁霞", "15825254442"]], 72, 2)
+    m = merge_tables(a, b, cut=True)
+    assert m.n_rows == 4
+    assert m.at(0, 0).text == "序号" and m.at(2, 0).text == "1" and m.at(2, 1).text == "车载信号设备配套产业园项目"

@@ -221,7 +221,7 @@ class _CutRow:
     label_join: bool  # a label running on over the break, beside new rows
     strong: bool  # the row surely goes on below
     weak: bool  # it may go on (text ran to the edge), and no two whole values are stacked
-    new_row: bool  # a row number of its own below: a new row
+    new_row: bool  # a sibling label below: a new row of the same group
 
 
 def _cut_row_evidence(pairs: list[tuple[Cell, Cell]], absorbed: dict[int, Cell], last: int) -> _CutRow:
@@ -240,10 +240,8 @@ def _cut_row_evidence(pairs: list[tuple[Cell, Cell]], absorbed: dict[int, Cell],
         or (last <= 2 and any(c.text.strip() and not d.text.strip() and d.bbox is not None for c, d in pairs)))
     weak = bool(pairs) and (any(RUNS_ON.get(c, False) for c, _ in both)  # text above ran on into the next page
                             or (len(pairs) == 1 and pairs[0][0].text.count("\n") >= 2))  # a box goes on
-    # a row number of its own below (序号 1, 2 …, other than the one above): a new row, never the rest of one
-    new_row = bool(pairs) and (bool(_ROW_NUMBER.match(pairs[0][0].text)) and bool(
-        _ROW_NUMBER.match(pairs[0][1].text)) and pairs[0][0].text.strip() != pairs[0][1].text.strip()
-        or _siblings(pairs[0][0].text, pairs[0][1].text))
+    # a sibling label below (建设或引入的国家级… / 省级…): a new row of the group, not the rest of the row above
+    new_row = bool(pairs) and _siblings(pairs[0][0].text, pairs[0][1].text)
     # two complete values of the same kind stacked in one column (79.36 above, 59.38 below; 2022年12月 above,
     # 2024年10月 below): a value is never continued by another whole value, so these are two rows
     stacked = any(_two_values(c.text, d.text) for c, d in both)
@@ -266,6 +264,15 @@ def _siblings(above: str, below: str) -> bool:
     return len(a) >= n and len(b) >= n and a != b and (a[:n] == b[:n] or a[-n:] == b[-n:])
 
 
+def _numbered(pairs: list[tuple[Cell, Cell]]) -> bool:
+    """The first cell below is a row number of its own (序号 1, 2 …, other than the text above it): a new row,
+    never the rest of one — a numbered row cut by the page break leaves its number above. This holds below a
+    header too: a list whose header ends a page and whose row 1 starts the next had row 1 joined into the
+    header (its 序号 cell spans the header's two rows) and lost, every later row moved up, all ``ok``."""
+    return bool(pairs) and bool(_ROW_NUMBER.match(pairs[0][1].text)) and \
+        pairs[0][0].text.strip() != pairs[0][1].text.strip()
+
+
 def _join_cut_row(pairs: list[tuple[Cell, Cell]], above: list[Cell], last: int, absorbed: dict[int, Cell],
                   cols: _Columns, tol: float, cut: bool) -> bool:
     """Join the halves of a row cut by the page break into the cells above (``absorbed``: id of a cell below →
@@ -274,6 +281,8 @@ def _join_cut_row(pairs: list[tuple[Cell, Cell]], above: list[Cell], last: int, 
     # the row on the next page was not found): their text cannot be told apart, so they are doubted when joined
     wide = {id(c) for c, d in pairs if d.bbox is None or (d.bbox is not None and c.bbox is not None and
                                                             abs(_edges(c)[1] - cols.xpos(d, 2)) > tol)}
+    if _numbered(pairs):
+        return False
     if above[0].rowspan > 1 or above[0].row != last:
         c, d = pairs.pop(0)  # a label spanning rows, cut by the page break: it spans the rows below too
         _append(c, d)
