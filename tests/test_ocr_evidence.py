@@ -271,3 +271,16 @@ def test_traditional_characters_read_are_taken_as_simplified(text, want, trad):
 def test_a_cell_with_traditional_characters_read_is_reviewed():
     conf, notes = cell_confidence([0.99] * 2 + [TRADITIONAL_PROB], 0.0, False, 1.0)
     assert TRADITIONAL_PROB < CHAR_OK and conf < 0.9 and notes
+
+
+def test_the_seals_light_text_outside_tables_is_no_paragraph():
+    # a seal sticking out above a table continued from the page before: its text (tone 174–187) was read as
+    # paragraphs between the table's two parts, and they were not stitched (40 values not found)
+    from extractor.ocr.assemble import seal_free
+
+    def ln(text: str, tone: float, marks: int = 0) -> tuple:
+        return (0, (0, 0, 10, 10), text, [1.0] * len(text), 1.0, marks, tone)
+
+    items = [ln("工业和信", 179.0), ln("信", 140.0), ln("二、集群发展", 139.0), ln("□", 180.0, marks=1), ln("标题", 0.0)]
+    assert [it[2] for it in seal_free(items)] == ["二、集群发展", "□", "标题"]  # tone 0: a page without a seal
+    assert seal_free([ln("工业和信", 179.0)]) == []  # the only free text: still the seal's
