@@ -222,7 +222,7 @@ def test_no_lost_point_reading_when_it_is_not_the_one_reading(raw):
 ])
 def test_a_lookalike_of_1_in_a_recognised_page_reference_is_1_for_review(raw, value):
     p = parse(raw, "pages", None, salvage=True)
-    assert p.value == value and p.penalty <= 0.6 and p.reasons
+    assert p.value == value and 0.5 <= p.penalty <= 0.6 and p.reasons  # reviewed, one character to check
     assert parse(raw, "pages", None).value == raw  # typed text stays as typed
 
 

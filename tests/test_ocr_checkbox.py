@@ -204,7 +204,7 @@ def test_a_cell_with_orphan_marks_on_two_lines_holds_options(ticked_lines, found
     assert all(m.confidence == checkbox.ORPHAN_ONLY < MARK_OK for ms in marks for m in ms)
     if found:
         conf, notes = cell_confidence([0.99], 0.0, False, min(m.confidence for ms in marks for m in ms))
-        assert conf < 0.9 and any("tick box unclear" in n for n in notes)
+        assert 0.8 <= conf < 0.9 and any("tick box unclear" in n for n in notes)  # doubted, not unreadable
 
 
 def test_orphan_marks_of_a_cell_with_a_box_found_keep_their_confidence():

@@ -250,9 +250,10 @@ def test_a_character_with_a_neighbour_of_its_own_script_or_none_stays(text):
 
 
 def test_a_cell_with_a_look_alike_put_right_is_reviewed():
-    # the pieces of the line were read at 0.99: the cell's text is ours where a look-alike was put right
+    # the pieces of the line were read at 0.99: the cell's text is ours where a look-alike was put right; one
+    # character to check, so it stays above what was barely read (< 0.5) in the review queue
     conf, notes = cell_confidence([0.99] * 6 + [LOOKALIKE_PROB], 0.0, False, 1.0)
-    assert LOOKALIKE_PROB < CHAR_OK and conf < 0.9 and notes
+    assert LOOKALIKE_PROB < CHAR_OK and 0.5 <= conf < 0.9 and notes
 
 
 # ---------------------------------------------------------------- traditional characters read (issue 9)
@@ -270,7 +271,7 @@ def test_traditional_characters_read_are_taken_as_simplified(text, want, trad):
 
 def test_a_cell_with_traditional_characters_read_is_reviewed():
     conf, notes = cell_confidence([0.99] * 2 + [TRADITIONAL_PROB], 0.0, False, 1.0)
-    assert TRADITIONAL_PROB < CHAR_OK and conf < 0.9 and notes
+    assert TRADITIONAL_PROB < CHAR_OK and 0.5 <= conf < 0.9 and notes  # one character to check: not unreadable
 
 
 def test_the_seals_light_text_outside_tables_is_no_paragraph():
