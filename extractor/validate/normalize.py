@@ -44,10 +44,9 @@ def parse(raw: str, vtype: str, unit: str | None = None, salvage: bool = False) 
         return Parsed(missing=True)
     if t.lower().rstrip("。.") in EMPTY_TOKENS:
         return Parsed(empty=True, unit=unit)
-    if vtype == "pages" and salvage and one_misread(trim_lines(visible(raw))):
-        fixed, why = one_misread(trim_lines(visible(raw)))
-        p = Parsed(value=fixed, unit=unit)
-        p.doubt(why, MISREAD_ONE)
+    if vtype == "pages" and salvage and (misread := one_misread(trim_lines(visible(raw)))):
+        p = Parsed(value=misread[0], unit=unit)
+        p.doubt(misread[1], MISREAD_ONE)
         return p
     if vtype in ("text", "narrative", "pages"):
         # text is kept as typed (full-width brackets stay), only trimmed line by line
