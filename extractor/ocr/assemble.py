@@ -16,8 +16,7 @@ import weakref
 
 from ..ir import Block, Cell, Paragraph, Table
 from ..thresholds import SOURCE_OK
-from .cell_text import (BARE_PERIOD, KEY_LINE, LOOKALIKE_PROB, TRADITIONAL_PROB, cjk_punct, cross_script, fix_dashes,
-                        join_lines, line_end, simplified, starts_item)
+from .cell_text import BARE_PERIOD, KEY_LINE, cjk_punct, fix_dashes, join_lines, line_end, put_right, starts_item
 from .checkbox import rewrite
 from .grid import Grid, GridCell
 from .pipeline import PageOCR
@@ -243,14 +242,11 @@ def _ocr_cell(p: PageOCR, reg, gc: GridCell, items: list, k: float) -> Cell:  # 
     x0, y0, x1, y1 = gc.box
     items, faint = drop_faint_lines(items)
     items, sealed = drop_seal_lines(items) if reg and reg.red >= SEAL_SHARE else (items, [])
-    text, fixed = cross_script(cjk_punct(fix_dashes(join_lines(items, x1 - 4, p.text_h, x0 + 4))))
-    text, traditional = simplified(text)
-    probs = [q for it in items for q in it[3]] + ([LOOKALIKE_PROB] if fixed else []) + \
-        ([TRADITIONAL_PROB] if traditional else [])
+    text, doubts, script_notes = put_right(cjk_punct(fix_dashes(join_lines(items, x1 - 4, p.text_h, x0 + 4))))
+    probs = [q for it in items for q in it[3]] + doubts
     mark_conf = min((it[4] for it in items if it[5]), default=1.0)
     conf, notes = cell_confidence(probs, reg.red if reg else 0.0, bool(reg and reg.crossing and text), mark_conf, text)
-    if traditional:
-        notes.append(f"OCR: traditional characters read ({traditional}), taken as simplified")
+    notes += script_notes
     if faint:
         conf = min(conf, DOUBT)
         notes.append(f"OCR: marks read at low probability beside the value left out: {faint}")
@@ -341,12 +337,10 @@ def _paragraph(group: list[list], left: float, right: float, p: PageOCR, k: floa
     """One paragraph from its lines; None for no text (specks, a photo's background, a torn edge)."""
     segs = [s for b in group for s in b]
     text = join_lines(segs, right, p.text_h, left)
-    text, fixed = cross_script(cjk_punct(fix_dashes(text.replace("\n", ""))))  # a paragraph's wrapped lines
-    text, traditional = simplified(text)
+    text, doubts, _ = put_right(cjk_punct(fix_dashes(text.replace("\n", ""))))  # a paragraph's wrapped lines
     if not text.strip():
         return None
-    probs = [q for s in segs for q in s[3]] + ([LOOKALIKE_PROB] if fixed else []) + \
-        ([TRADITIONAL_PROB] if traditional else [])
+    probs = [q for s in segs for q in s[3]] + doubts
     conf, _ = cell_confidence(probs, 0.0, False, 1.0)
     if not any(ch.isalnum() for ch in text) or (len(text.strip()) <= 3 and conf < 0.6):
         return None

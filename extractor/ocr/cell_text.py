@@ -205,3 +205,14 @@ def simplified(text: str) -> tuple[str, str]:
         return text, ""
     kept = set(out)
     return out, "".join(dict.fromkeys(ch for ch in text if ch not in kept))
+
+
+def put_right(text: str) -> tuple[str, list[float], list[str]]:
+    """A cell's or paragraph's joined text with its look-alikes (:func:`cross_script`) and traditional characters
+    (:func:`simplified`) put right; the probabilities that doubt it (:data:`LOOKALIKE_PROB`,
+    :data:`TRADITIONAL_PROB`, one per kind of fix made) and the notes saying why."""
+    text, fixed = cross_script(text)
+    text, traditional = simplified(text)
+    probs = ([LOOKALIKE_PROB] if fixed else []) + ([TRADITIONAL_PROB] if traditional else [])
+    notes = [f"OCR: traditional characters read ({traditional}), taken as simplified"] if traditional else []
+    return text, probs, notes
